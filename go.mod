@@ -1,0 +1,3 @@
+module github.com/go-tune/tune
+
+go 1.26

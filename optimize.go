@@ -1,0 +1,304 @@
+package tune
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-tune/tune/core"
+	"github.com/go-tune/tune/sampler"
+	"github.com/go-tune/tune/storage"
+)
+
+// Objective evaluates one trial of a single-objective study. Returning an
+// error (or panicking) makes the trial Fail, with the reason recorded, and
+// the study goes on; returning ErrPruned makes it Pruned; a NaN or infinite
+// value makes it Fail.
+type Objective func(ctx context.Context, t *Trial) (float64, error)
+
+// MultiObjective evaluates one trial of a study with several objectives:
+// one value per direction, in order.
+type MultiObjective func(ctx context.Context, t *Trial) ([]float64, error)
+
+// Callback is called after each trial that Optimize runs is told, with the
+// finished trial. Callbacks are never called concurrently, even with several
+// workers. A callback that wants the study to end calls s.Stop.
+type Callback func(s *Study, t FrozenTrial)
+
+// OptimizeOptions says how long Optimize runs and with how many workers.
+// The zero value runs one worker until the sampler is exhausted or ctx is
+// done.
+type OptimizeOptions struct {
+	// Trials is the number of trials to run; 0 means no limit.
+	Trials int
+	// Timeout stops starting new trials after this long; trials already
+	// running finish. 0 means none.
+	Timeout time.Duration
+	// Workers is the number of trials run at once, each in its own
+	// goroutine. 0 means 1; a negative number means GOMAXPROCS.
+	Workers int
+	// Callbacks are called after each trial.
+	Callbacks []Callback
+}
+
+// Optimize runs objective on new trials until opts.Trials have run, the
+// timeout passes, ctx is done, the sampler is exhausted, or a callback calls
+// Stop. Waiting (enqueued) trials are run first.
+//
+// It returns nil when it stops for one of these reasons, except for a done
+// ctx, whose error it returns. When ctx is done, the objectives that are
+// running see it through their own ctx; each running trial is then told
+// whatever its objective returns (an objective that returns ctx's error
+// makes its trial Fail, with that reason), so that nothing is lost. A
+// storage error stops Optimize and is returned; trials' own failures never
+// do.
+func (s *Study) Optimize(ctx context.Context, objective Objective, opts OptimizeOptions) error {
+	if n := len(s.info.Directions); n != 1 {
+		return fmt.Errorf("tune: study %q has %d objectives: use OptimizeMulti", s.info.Name, n)
+	}
+	return s.OptimizeMulti(ctx, func(ctx context.Context, t *Trial) ([]float64, error) {
+		v, err := objective(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		return []float64{v}, nil
+	}, opts)
+}
+
+// OptimizeMulti is Optimize for an objective with several values.
+func (s *Study) OptimizeMulti(ctx context.Context, objective MultiObjective, opts OptimizeOptions) error {
+	workers := opts.Workers
+	if workers == 0 {
+		workers = 1
+	} else if workers < 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var deadline time.Time
+	if opts.Timeout > 0 {
+		deadline = time.Now().Add(opts.Timeout)
+	}
+	s.stop.Store(false)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var (
+		started   atomic.Int64
+		exhausted atomic.Bool
+		errOnce   sync.Once
+		firstErr  error
+	)
+	fail := func(err error) {
+		errOnce.Do(func() { firstErr = err; cancel() })
+	}
+	worker := func() {
+		for {
+			if runCtx.Err() != nil || s.stop.Load() || exhausted.Load() ||
+				!deadline.IsZero() && !time.Now().Before(deadline) ||
+				opts.Trials > 0 && started.Add(1) > int64(opts.Trials) {
+				return
+			}
+			t, err := s.Ask(runCtx)
+			switch {
+			case errors.Is(err, ErrExhausted):
+				exhausted.Store(true)
+				return
+			case err != nil && runCtx.Err() != nil:
+				return
+			case err != nil:
+				fail(err)
+				return
+			}
+			values, objErr := call(runCtx, objective, t)
+			// Tell even when ctx is done, so that no result is lost.
+			rec, err := s.Tell(context.WithoutCancel(runCtx), t, values, objErr)
+			if err != nil {
+				fail(err)
+				return
+			}
+			if len(opts.Callbacks) > 0 {
+				s.cbMu.Lock()
+				for _, cb := range opts.Callbacks {
+					cb(s, rec)
+				}
+				s.cbMu.Unlock()
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(worker)
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+// call runs the objective, turning a panic into a *PanicError.
+func call(ctx context.Context, f MultiObjective, t *Trial) (values []float64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			values, err = nil, &PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return f(ctx, t)
+}
+
+// Ask starts a trial: it claims the study's oldest Waiting trial if there is
+// one, and otherwise creates a new one (as the sampler plans it, if the
+// sampler is a sampler.Planner). It fails with ErrExhausted when the sampler
+// has no point left. The trial carries ctx (see Trial).
+func (s *Study) Ask(ctx context.Context) (*Trial, error) {
+	rec, err := s.storage.ClaimTrial(ctx, s.info.ID)
+	if errors.Is(err, storage.ErrNoWaiting) {
+		rec, err = s.newTrial(ctx)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tune: ask: %w", err)
+	}
+	t := &Trial{
+		study: s,
+		ctx:   ctx,
+		rng:   trialRand(s.seed, rec.Number),
+		rec:   rec,
+	}
+	t.fixed, _ = rec.SystemAttrs[FixedParamsAttr].(map[string]any)
+	if err := s.startTrial(ctx, t); err != nil {
+		// Do not leave a Running trial behind that nobody will tell.
+		_, _ = s.Tell(context.WithoutCancel(ctx), t, nil, err)
+		return nil, fmt.Errorf("tune: ask: trial %d: %w", rec.Number, err)
+	}
+	return t, nil
+}
+
+// newTrial creates a Running trial, planned by the sampler if it plans.
+func (s *Study) newTrial(ctx context.Context) (core.Trial, error) {
+	planner, ok := s.sampler.(sampler.Planner)
+	if !ok {
+		return s.storage.CreateTrial(ctx, s.info.ID, storage.TrialSpec{})
+	}
+	for attempt := 0; ; attempt++ {
+		s.planMu.Lock()
+		plan, err := planner.Plan(ctx, view{s}, s.planRng)
+		s.planMu.Unlock()
+		if err != nil {
+			return core.Trial{}, err
+		}
+		rec, err := s.storage.CreateTrial(ctx, s.info.ID, storage.TrialSpec{Key: plan.Key, SystemAttrs: plan.SystemAttrs})
+		if !errors.Is(err, storage.ErrDuplicateKey) {
+			return rec, err
+		}
+		if attempt == 1000 {
+			return core.Trial{}, fmt.Errorf("sampler planned 1000 keys that were taken, the last %q: %w", plan.Key, err)
+		}
+	}
+}
+
+// startTrial runs the sampler's hooks that start a trial: BeforeTrial, then
+// relative sampling.
+func (s *Study) startTrial(ctx context.Context, t *Trial) error {
+	v := view{s}
+	if b, ok := s.sampler.(sampler.BeforeTrialer); ok {
+		if err := b.BeforeTrial(ctx, v, t.rec); err != nil {
+			return fmt.Errorf("sampler: before trial: %w", err)
+		}
+		rec, err := s.storage.Trial(ctx, t.rec.ID) // the hook may have set attributes
+		if err != nil {
+			return err
+		}
+		t.rec = rec
+	}
+	rel, ok := s.sampler.(sampler.Relative)
+	if !ok {
+		return nil
+	}
+	space, err := rel.RelativeSpace(ctx, v, t.rec)
+	if err != nil {
+		return fmt.Errorf("sampler: relative space: %w", err)
+	}
+	if len(space) == 0 {
+		return nil
+	}
+	params, err := rel.SampleRelative(ctx, v, t.rec, space, t.rng)
+	if err != nil {
+		return fmt.Errorf("sampler: relative sampling: %w", err)
+	}
+	t.relSpace, t.relParams = space, params
+	return nil
+}
+
+// trialRand returns the random source of trial number n: seeded by the
+// study's seed and n, so that it does not depend on which worker, or which
+// process, runs the trial.
+func trialRand(seed uint64, n int) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, splitmix64(uint64(n)^seed)))
+}
+
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// Tell ends trial t with what its objective returned: values and err, as
+// Objective describes (err nil: Complete, or Fail for NaN, infinite or the
+// wrong number of values; ErrPruned: Pruned, with the last reported value;
+// another error: Fail, with err's text as the reason). It returns the
+// finished trial. Telling a trial twice fails with ErrTrialFinished.
+//
+// Tell uses ctx, not the trial's context, so that a trial whose context is
+// done can still be told.
+func (s *Study) Tell(ctx context.Context, t *Trial, values []float64, err error) (FrozenTrial, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.done {
+		return FrozenTrial{}, fmt.Errorf("%w: trial %d is %v", ErrTrialFinished, t.rec.Number, t.rec.State)
+	}
+	state, values, reason := t.outcome(values, err)
+	var errs []error
+	if state == core.Fail {
+		if e := s.storage.SetTrialSystemAttr(ctx, t.rec.ID, FailReasonAttr, reason); e != nil {
+			return FrozenTrial{}, fmt.Errorf("tune: tell trial %d: %w", t.rec.Number, storageErr(e))
+		}
+		if pe := (*PanicError)(nil); errors.As(err, &pe) {
+			if e := s.storage.SetTrialSystemAttr(ctx, t.rec.ID, FailStackAttr, string(pe.Stack)); e != nil {
+				return FrozenTrial{}, fmt.Errorf("tune: tell trial %d: %w", t.rec.Number, storageErr(e))
+			}
+		}
+	}
+	if a, ok := s.sampler.(sampler.AfterTrialer); ok {
+		if e := a.AfterTrial(ctx, view{s}, t.rec, state, values); e != nil {
+			errs = append(errs, fmt.Errorf("tune: trial %d: sampler: after trial: %w", t.rec.Number, e))
+		}
+	}
+	if e := s.storage.FinishTrial(ctx, t.rec.ID, state, values); e != nil {
+		if errors.Is(e, storage.ErrFinished) {
+			t.done = true
+		}
+		return FrozenTrial{}, errors.Join(append(errs, fmt.Errorf("tune: tell trial %d: %w", t.rec.Number, storageErr(e)))...)
+	}
+	t.done = true
+	rec := t.rec.Clone()
+	rec.State, rec.Values, rec.Complete = state, append([]float64(nil), values...), time.Now()
+	if reason != "" {
+		if rec.SystemAttrs == nil {
+			rec.SystemAttrs = map[string]any{}
+		}
+		rec.SystemAttrs[FailReasonAttr] = reason
+	}
+	t.rec = rec
+	if s.log.Enabled(ctx, slog.LevelInfo) {
+		s.log.Info("trial finished", "study", s.info.Name, "number", rec.Number, "state", rec.State,
+			"values", rec.Values, "params", rec.ParamValues(), "reason", reason)
+	}
+	return rec.Clone(), errors.Join(errs...)
+}

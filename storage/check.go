@@ -1,0 +1,72 @@
+package storage
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/go-tune/tune/core"
+)
+
+// The checks below are the argument checks of the Storage contract, written
+// once for every backend.
+
+// CheckStudy checks the arguments of CreateStudy.
+func CheckStudy(name string, directions []core.Direction) error {
+	if name == "" {
+		return fmt.Errorf("%w: empty study name", ErrInvalid)
+	}
+	if len(directions) == 0 {
+		return fmt.Errorf("%w: study %q has no direction", ErrInvalid, name)
+	}
+	for _, d := range directions {
+		if !d.Valid() {
+			return fmt.Errorf("%w: study %q: invalid direction %d", ErrInvalid, name, int(d))
+		}
+	}
+	return nil
+}
+
+// CheckParam checks the argument of SetParam: a name, a valid distribution,
+// and a value in it.
+func CheckParam(p core.Param) error {
+	if p.Name == "" {
+		return fmt.Errorf("%w: empty parameter name", ErrInvalid)
+	}
+	if p.Dist == nil {
+		return fmt.Errorf("%w: parameter %q has no distribution", ErrInvalid, p.Name)
+	}
+	if err := p.Dist.Validate(); err != nil {
+		return fmt.Errorf("%w: parameter %q: %v", ErrInvalid, p.Name, err)
+	}
+	if !p.Dist.Contains(p.Internal) {
+		return fmt.Errorf("%w: parameter %q: internal value %v is not in %v", ErrInvalid, p.Name, p.Internal, p.Dist)
+	}
+	return nil
+}
+
+// CheckFinish checks the arguments of FinishTrial for a study with
+// nDirections objectives.
+func CheckFinish(state core.State, values []float64, nDirections int) error {
+	switch state {
+	case core.Complete:
+		if len(values) != nDirections {
+			return fmt.Errorf("%w: a Complete trial needs %d value(s), got %d", ErrInvalid, nDirections, len(values))
+		}
+	case core.Pruned:
+		if len(values) != 0 && len(values) != nDirections {
+			return fmt.Errorf("%w: a Pruned trial has no value or %d, got %d", ErrInvalid, nDirections, len(values))
+		}
+	case core.Fail:
+		if len(values) != 0 {
+			return fmt.Errorf("%w: a Fail trial has no value, got %d", ErrInvalid, len(values))
+		}
+	default:
+		return fmt.Errorf("%w: cannot finish a trial as %v", ErrInvalid, state)
+	}
+	for _, v := range values {
+		if math.IsNaN(v) {
+			return fmt.Errorf("%w: value is NaN", ErrInvalid)
+		}
+	}
+	return nil
+}
