@@ -359,7 +359,7 @@ type view struct{ s *Study }
 
 var _ core.Study = view{}
 
-func (v view) Name() string                  { return v.s.info.Name }
+func (v view) Name() string                 { return v.s.info.Name }
 func (v view) Directions() []core.Direction { return v.s.info.Directions }
 func (v view) Trials(ctx context.Context, states ...core.State) ([]core.Trial, error) {
 	return v.s.cache.trials(ctx, states)

@@ -422,4 +422,3 @@ func (s *Storage) Trials(ctx context.Context, studyID int64, q storage.TrialQuer
 	}
 	return out, nil
 }
-
