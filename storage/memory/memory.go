@@ -121,15 +121,29 @@ func (s *Storage) DeleteStudy(ctx context.Context, studyID int64) error {
 
 // SetStudyUserAttr implements storage.Storage.
 func (s *Storage) SetStudyUserAttr(ctx context.Context, studyID int64, key string, value any) error {
-	return s.setStudyAttr(ctx, studyID, key, value, func(i *core.StudyInfo) *map[string]any { return &i.UserAttrs })
+	return s.setAttr(ctx, key, value, func() (*map[string]any, error) {
+		st, err := s.study(studyID)
+		if err != nil {
+			return nil, err
+		}
+		return &st.info.UserAttrs, nil
+	})
 }
 
 // SetStudySystemAttr implements storage.Storage.
 func (s *Storage) SetStudySystemAttr(ctx context.Context, studyID int64, key string, value any) error {
-	return s.setStudyAttr(ctx, studyID, key, value, func(i *core.StudyInfo) *map[string]any { return &i.SystemAttrs })
+	return s.setAttr(ctx, key, value, func() (*map[string]any, error) {
+		st, err := s.study(studyID)
+		if err != nil {
+			return nil, err
+		}
+		return &st.info.SystemAttrs, nil
+	})
 }
 
-func (s *Storage) setStudyAttr(ctx context.Context, studyID int64, key string, value any, attrs func(*core.StudyInfo) *map[string]any) error {
+// setAttr sets key to value in the attributes that attrs finds, under the
+// lock.
+func (s *Storage) setAttr(ctx context.Context, key string, value any, attrs func() (*map[string]any, error)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -139,19 +153,15 @@ func (s *Storage) setStudyAttr(ctx context.Context, studyID int64, key string, v
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, err := s.study(studyID)
+	m, err := attrs()
 	if err != nil {
 		return err
 	}
-	setAttr(attrs(&st.info), key, v)
-	return nil
-}
-
-func setAttr(m *map[string]any, key string, v any) {
 	if *m == nil {
 		*m = make(map[string]any)
 	}
 	(*m)[key] = v
+	return nil
 }
 
 func (s *Storage) study(id int64) (*study, error) {
@@ -179,7 +189,10 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 		return core.Trial{}, err
 	}
 	if spec.Key != "" {
-		setAttr(&sys, core.KeyAttr, spec.Key)
+		if sys == nil {
+			sys = make(map[string]any, 1)
+		}
+		sys[core.KeyAttr] = spec.Key
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -316,30 +329,24 @@ func (s *Storage) SetIntermediate(ctx context.Context, trialID int64, step int, 
 
 // SetTrialUserAttr implements storage.Storage.
 func (s *Storage) SetTrialUserAttr(ctx context.Context, trialID int64, key string, value any) error {
-	return s.setTrialAttr(ctx, trialID, key, value, func(t *core.Trial) *map[string]any { return &t.UserAttrs })
+	return s.setAttr(ctx, key, value, func() (*map[string]any, error) {
+		t, err := s.trial(trialID, false)
+		if err != nil {
+			return nil, err
+		}
+		return &t.rec.UserAttrs, nil
+	})
 }
 
 // SetTrialSystemAttr implements storage.Storage.
 func (s *Storage) SetTrialSystemAttr(ctx context.Context, trialID int64, key string, value any) error {
-	return s.setTrialAttr(ctx, trialID, key, value, func(t *core.Trial) *map[string]any { return &t.SystemAttrs })
-}
-
-func (s *Storage) setTrialAttr(ctx context.Context, trialID int64, key string, value any, attrs func(*core.Trial) *map[string]any) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	v, err := core.NormalizeJSON(value)
-	if err != nil {
-		return fmt.Errorf("%w: %v", storage.ErrInvalid, err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, err := s.trial(trialID, false)
-	if err != nil {
-		return err
-	}
-	setAttr(attrs(&t.rec), key, v)
-	return nil
+	return s.setAttr(ctx, key, value, func() (*map[string]any, error) {
+		t, err := s.trial(trialID, false)
+		if err != nil {
+			return nil, err
+		}
+		return &t.rec.SystemAttrs, nil
+	})
 }
 
 // Heartbeat implements storage.Storage.
