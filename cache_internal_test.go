@@ -1,0 +1,78 @@
+package tune
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/go-tune/tune/core"
+	"github.com/go-tune/tune/storage"
+	"github.com/go-tune/tune/storage/memory"
+)
+
+// countingStorage counts the trials that Trials returns, and can hide one
+// trial number, as a database whose transactions commit out of order would.
+type countingStorage struct {
+	storage.Storage
+	returned int
+	hide     int // -1: none
+}
+
+func (c *countingStorage) Trials(ctx context.Context, id int64, q storage.TrialQuery) ([]core.Trial, error) {
+	got, err := c.Storage.Trials(ctx, id, q)
+	got = slices.DeleteFunc(got, func(t core.Trial) bool { return t.Number == c.hide })
+	c.returned += len(got)
+	return got, err
+}
+
+func TestCacheIncremental(t *testing.T) {
+	ctx := context.Background()
+	st := &countingStorage{Storage: memory.New(), hide: -1}
+	s, err := CreateStudy(ctx, "cache", WithStorage(st), WithSeed(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(n int) {
+		for range n {
+			tr, err := s.Ask(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, _ := tr.Float("x", 0, 1)
+			if _, err := s.Tell(ctx, tr, []float64{x}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	run(100)
+	running, _ := s.Ask(ctx) // stays Running: read again at every refresh
+	if all, _ := (view{s}).Trials(ctx); len(all) != 101 {
+		t.Fatalf("%d trials, want 101", len(all))
+	}
+	st.returned = 0
+	run(3)
+	all, _ := (view{s}).Trials(ctx)
+	if len(all) != 104 || st.returned != 4 {
+		t.Errorf("refresh after 3 new trials read %d trials from the storage, want 4 (3 new, 1 running); study has %d", st.returned, len(all))
+	}
+	// The running trial finishes: the cache sees it.
+	if _, err := s.Tell(ctx, running, []float64{0.5}, nil); err != nil {
+		t.Fatal(err)
+	}
+	complete, _ := (view{s}).Trials(ctx, core.Complete)
+	if len(complete) != 104 {
+		t.Errorf("%d complete trials in the cache, want 104", len(complete))
+	}
+
+	// Trial 104 commits after 105: the cache must not skip it.
+	st.hide = 104
+	run(2)
+	if all, _ := (view{s}).Trials(ctx); len(all) != 105 || all[len(all)-1].Number != 105 {
+		t.Fatalf("with 104 hidden: %d trials", len(all))
+	}
+	st.hide = -1
+	all, _ = (view{s}).Trials(ctx)
+	if len(all) != 106 || all[104].Number != 104 || all[104].State != core.Complete {
+		t.Errorf("hidden trial not picked up: %d trials", len(all))
+	}
+}
