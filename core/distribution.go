@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // ErrInvalidDistribution is wrapped by every error about a badly defined
@@ -156,6 +157,11 @@ type Int struct {
 
 func (Int) isDistribution() {}
 
+// maxExactInt is the largest integer up to which every integer is a float64:
+// Int's bounds must lie within ±maxExactInt, since its internal value is a
+// float64.
+const maxExactInt = 1 << 53
+
 // StepOrOne returns Step, or 1 when Step is 0.
 func (d Int) StepOrOne() int {
 	if d.Step == 0 {
@@ -167,6 +173,8 @@ func (d Int) StepOrOne() int {
 // Validate implements Distribution.
 func (d Int) Validate() error {
 	switch {
+	case d.Low < -maxExactInt || d.High > maxExactInt:
+		return fmt.Errorf("%w: bounds [%d, %d] must be within ±2^53, where float64 holds every integer", ErrInvalidDistribution, d.Low, d.High)
 	case d.Low > d.High:
 		return fmt.Errorf("%w: low %d > high %d", ErrInvalidDistribution, d.Low, d.High)
 	case d.Step < 0:
@@ -407,10 +415,45 @@ func appendPythonJSON(b []byte, v any) []byte {
 	case float64:
 		return append(b, PythonFloat(x)...)
 	case string:
-		s, _ := json.Marshal(x)
-		return append(b, s...)
+		return appendPythonString(b, x)
 	}
 	panic(fmt.Sprintf("core: unexpected choice type %T", v))
+}
+
+// appendPythonString appends s quoted as Python's json.dumps does (with its
+// default ensure_ascii): only printable ASCII is written as is, everything
+// else as \uXXXX (UTF-16, so a surrogate pair above U+FFFF). Invalid UTF-8
+// becomes U+FFFD.
+func appendPythonString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	u := func(b []byte, r rune) []byte {
+		return append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+	}
+	b = append(b, '"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r == '\n':
+			b = append(b, `\n`...)
+		case r == '\r':
+			b = append(b, `\r`...)
+		case r == '\t':
+			b = append(b, `\t`...)
+		case r == '\b':
+			b = append(b, `\b`...)
+		case r == '\f':
+			b = append(b, `\f`...)
+		case r >= 0x20 && r < 0x7f:
+			b = append(b, byte(r))
+		case r > 0xffff:
+			r1, r2 := utf16.EncodeRune(r)
+			b = u(u(b, r1), r2)
+		default:
+			b = u(b, r)
+		}
+	}
+	return append(b, '"')
 }
 
 // PythonFloat formats f as Python's repr does (and so json.dumps): the
@@ -611,7 +654,9 @@ func ParseDistribution(data []byte) (Distribution, error) {
 		if i.High, err = intAttr(a.High, "high"); err != nil {
 			break
 		}
-		if a.Step != nil && !i.Log {
+		// Optuna 2's samplers ignored IntLogUniformDistribution's
+		// deprecated step; any other step is kept, and validated.
+		if a.Step != nil && env.Name != "IntLogUniformDistribution" {
 			if i.Step, err = intAttr(a.Step, "step"); err != nil {
 				break
 			}

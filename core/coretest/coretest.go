@@ -52,7 +52,10 @@ func (s *Study) Name() string { return s.StudyName }
 func (s *Study) Directions() []core.Direction { return s.Dirs }
 
 // Trials implements core.Study.
-func (s *Study) Trials(_ context.Context, states ...core.State) ([]core.Trial, error) {
+func (s *Study) Trials(ctx context.Context, states ...core.State) ([]core.Trial, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []core.Trial
