@@ -287,18 +287,20 @@ func (s *Study) Tell(ctx context.Context, t *Trial, values []float64, err error)
 		return FrozenTrial{}, errors.Join(append(errs, fmt.Errorf("tune: tell trial %d: %w", t.rec.Number, storageErr(e)))...)
 	}
 	t.done = true
-	rec := t.rec.Clone()
-	rec.State, rec.Values, rec.Complete = state, append([]float64(nil), values...), time.Now()
+	// t.rec is the handle's own; snapshots handed out share its slices and
+	// maps, so replace what changes instead of writing into it.
+	t.rec.State, t.rec.Values, t.rec.Complete = state, append([]float64(nil), values...), time.Now()
 	if reason != "" {
-		if rec.SystemAttrs == nil {
-			rec.SystemAttrs = map[string]any{}
+		t.rec.SystemAttrs = core.CloneAttrs(t.rec.SystemAttrs)
+		if t.rec.SystemAttrs == nil {
+			t.rec.SystemAttrs = map[string]any{}
 		}
-		rec.SystemAttrs[FailReasonAttr] = reason
+		t.rec.SystemAttrs[FailReasonAttr] = reason
 	}
-	t.rec = rec
+	rec := t.rec.Clone()
 	if s.log.Enabled(ctx, slog.LevelInfo) {
 		s.log.Info("trial finished", "study", s.info.Name, "number", rec.Number, "state", rec.State,
 			"values", rec.Values, "params", rec.ParamValues(), "reason", reason)
 	}
-	return rec.Clone(), errors.Join(errs...)
+	return rec, errors.Join(errs...)
 }

@@ -59,6 +59,9 @@ func Log() ParamOption { return func(o *paramOpts) { o.log = true } }
 func Step(step float64) ParamOption { return func(o *paramOpts) { o.step = step } }
 
 func collect(opts []ParamOption) paramOpts {
+	if len(opts) == 0 {
+		return paramOpts{} // o below escapes: spare the common case an allocation
+	}
 	var o paramOpts
 	for _, f := range opts {
 		f(&o)
