@@ -80,7 +80,7 @@ func (e *PanicError) Unwrap() error {
 // The system attributes that tune sets.
 const (
 	// FailReasonAttr holds why a Fail trial failed (Optuna's key).
-	FailReasonAttr = "fail_reason"
+	FailReasonAttr = core.FailReasonAttr
 	// FailStackAttr holds the stack of an objective that panicked.
 	FailStackAttr = "fail_stack"
 	// FixedParamsAttr holds an enqueued trial's parameters (Optuna's key).

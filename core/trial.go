@@ -12,6 +12,10 @@ import (
 // when it was created with one (see storage.TrialSpec.Key).
 const KeyAttr = "tune:key"
 
+// FailReasonAttr is the trial system attribute that holds why a Fail trial
+// failed (Optuna's key).
+const FailReasonAttr = "fail_reason"
+
 // Param is one parameter of a trial: its name, its internal value (see
 // Distribution) and its distribution.
 type Param struct {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/go-tune/tune/core"
 )
@@ -115,4 +116,20 @@ type Storage interface {
 	Trial(ctx context.Context, trialID int64) (core.Trial, error)
 	// Trials returns the study's trials that q selects, in number order.
 	Trials(ctx context.Context, studyID int64, q TrialQuery) ([]core.Trial, error)
+}
+
+// Heartbeater is implemented by storages shared between processes, where a
+// worker may die mid-trial. While a trial runs, its worker calls Heartbeat
+// every HeartbeatInterval; workers call FailStaleTrials now and then, which
+// marks Fail the Running trials whose heartbeat stopped.
+type Heartbeater interface {
+	// HeartbeatInterval returns how often to call Heartbeat; 0 means
+	// heartbeats are off.
+	HeartbeatInterval() time.Duration
+	// FailStaleTrials marks Fail, with the reason "stale heartbeat" in the
+	// system attribute core.FailReasonAttr, the study's Running trials whose
+	// last heartbeat is older than the storage's grace period, and returns
+	// them as they are now. Of concurrent callers, one fails each trial. A
+	// Running trial that never had a heartbeat is left alone.
+	FailStaleTrials(ctx context.Context, studyID int64) ([]core.Trial, error)
 }

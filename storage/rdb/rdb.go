@@ -1,0 +1,224 @@
+package rdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"time"
+
+	_ "github.com/go-sql-driver/mysql" // the mysql driver
+	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver
+	_ "modernc.org/sqlite"             // the sqlite driver
+
+	"github.com/go-tune/tune/core"
+	"github.com/go-tune/tune/storage"
+)
+
+// Storage is a storage.Storage in a relational database. It is safe for
+// concurrent use by goroutines, and any number of processes may open the
+// same database.
+type Storage struct {
+	db   *sql.DB
+	d    *dialect
+	t    target
+	opts Options
+
+	distMu sync.Mutex
+	dists  map[string]core.Distribution // parsed distribution_json
+	known  map[paramKey]core.Distribution
+}
+
+type paramKey struct {
+	study int64
+	name  string
+}
+
+// Options tune a Storage. The zero value gives the defaults.
+type Options struct {
+	// HeartbeatInterval is how often a worker records that its running
+	// trial is alive. 0 means 10 seconds; a negative value turns
+	// heartbeats off.
+	HeartbeatInterval time.Duration
+	// GracePeriod is how long a Running trial's heartbeat may be silent
+	// before a worker marks it Fail. 0 means 4 heartbeat intervals.
+	GracePeriod time.Duration
+	// MaxRetryWait bounds how long a transaction that meets a busy
+	// database or a deadlock is retried (with back-off) before its error is
+	// returned. 0 means one minute.
+	MaxRetryWait time.Duration
+}
+
+// Open opens the database that url names (see the package documentation),
+// creating Optuna's schema in it if it is empty, and checking its revision
+// otherwise: a database of another revision is refused with ErrSchema and
+// left untouched.
+func Open(ctx context.Context, url string) (*Storage, error) {
+	return OpenWith(ctx, url, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, url string, opts Options) (*Storage, error) {
+	t, err := parseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	if t.dialect == SQLite {
+		if err := checkSQLiteFile(t.path); err != nil {
+			return nil, err
+		}
+	}
+	db, err := sql.Open(t.driver, t.dsn)
+	if err != nil {
+		return nil, fmt.Errorf("rdb: open %s: %w", t.safe, err)
+	}
+	s := &Storage{db: db, d: dialects[t.dialect], t: t, opts: opts,
+		dists: map[string]core.Distribution{}, known: map[paramKey]core.Distribution{}}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("rdb: connect to %s: %w", t.safe, err)
+	}
+	if err := s.initSchema(ctx); err != nil {
+		db.Close()
+		if errors.Is(err, ErrSchema) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("rdb: %s: %w", t.safe, err)
+	}
+	return s, nil
+}
+
+// checkSQLiteFile refuses a file that exists and is not a SQLite database,
+// before the driver would write to it.
+func checkSQLiteFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("rdb: %w", err)
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := f.Read(head)
+	if n == 0 {
+		return nil // an empty file becomes a new database
+	}
+	if string(head[:n]) != "SQLite format 3\x00" {
+		return fmt.Errorf("%w: %s is not a SQLite database", ErrSchema, path)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *Storage) Close() error { return s.db.Close() }
+
+// DB returns the underlying database handle.
+func (s *Storage) DB() *sql.DB { return s.db }
+
+// Dialect returns the database's dialect.
+func (s *Storage) Dialect() Dialect { return s.d.name }
+
+// HeartbeatInterval implements storage.Heartbeater.
+func (s *Storage) HeartbeatInterval() time.Duration {
+	switch {
+	case s.opts.HeartbeatInterval < 0:
+		return 0
+	case s.opts.HeartbeatInterval == 0:
+		return 10 * time.Second
+	}
+	return s.opts.HeartbeatInterval
+}
+
+// GracePeriod returns how long a heartbeat may be silent (see Options).
+func (s *Storage) GracePeriod() time.Duration {
+	if s.opts.GracePeriod > 0 {
+		return s.opts.GracePeriod
+	}
+	return 4 * s.HeartbeatInterval()
+}
+
+// tx runs fn in a transaction, again with back-off while the database is
+// busy or the transaction deadlocks, up to MaxRetryWait.
+func (s *Storage) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	limit := s.opts.MaxRetryWait
+	if limit <= 0 {
+		limit = time.Minute
+	}
+	deadline := time.Now().Add(limit)
+	wait := time.Millisecond
+	for {
+		err := s.tryTx(ctx, fn)
+		if err == nil || !retryable(err) || time.Now().After(deadline) {
+			return err
+		}
+		// Full jitter, so that retrying workers spread out.
+		d := time.Duration(rand.Int64N(int64(wait))) + time.Millisecond
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(d):
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
+}
+
+func (s *Storage) tryTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// q rebinds a query for the dialect.
+func (s *Storage) q(query string) string { return s.d.bind(query) }
+
+// timeLayout is how datetimes are written: local time without a zone, as
+// Optuna writes them (Python's datetime.now()).
+const timeLayout = "2006-01-02 15:04:05.000000"
+
+func now() string { return time.Now().Format(timeLayout) }
+
+// scanTime reads a datetime column in whatever form the driver returns.
+type scanTime struct{ t time.Time }
+
+func (st *scanTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		st.t = time.Time{}
+	case time.Time:
+		// The column has no zone: read its wall clock as local time.
+		st.t = time.Date(x.Year(), x.Month(), x.Day(), x.Hour(), x.Minute(), x.Second(), x.Nanosecond(), time.Local)
+	case string:
+		return st.parse(x)
+	case []byte:
+		return st.parse(string(x))
+	default:
+		return fmt.Errorf("rdb: datetime of type %T", v)
+	}
+	return nil
+}
+
+func (st *scanTime) parse(s string) error {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", time.RFC3339Nano} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			st.t = t
+			return nil
+		}
+	}
+	return fmt.Errorf("rdb: unreadable datetime %q", s)
+}
+
+var _ storage.Storage = (*Storage)(nil)

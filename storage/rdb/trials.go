@@ -1,0 +1,606 @@
+package rdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/go-tune/tune/core"
+	"github.com/go-tune/tune/storage"
+)
+
+// CreateTrial implements storage.Storage. The study's row is locked while
+// the trial is numbered, as Optuna does, so that numbers are dense and
+// unique between any processes, tune's or Optuna's.
+func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.TrialSpec) (core.Trial, error) {
+	if spec.State != core.Running && spec.State != core.Waiting {
+		return core.Trial{}, fmt.Errorf("%w: a new trial is Running or Waiting, not %v", storage.ErrInvalid, spec.State)
+	}
+	user, err := encodeAttrs(spec.UserAttrs)
+	if err != nil {
+		return core.Trial{}, err
+	}
+	sys, err := encodeAttrs(spec.SystemAttrs)
+	if err != nil {
+		return core.Trial{}, err
+	}
+	var keyJSON string
+	if spec.Key != "" {
+		if keyJSON, err = attrJSON(spec.Key); err != nil {
+			return core.Trial{}, err
+		}
+		sys[core.KeyAttr] = keyJSON
+	}
+	var id int64
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockStudy(ctx, tx, studyID); err != nil {
+			return err
+		}
+		if spec.Key != "" {
+			var n int
+			err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM trial_system_attributes a JOIN trials t ON a.trial_id = t.trial_id WHERE t.study_id = ? AND a."+s.keyCol()+" = ? AND a.value_json = ?"),
+				studyID, core.KeyAttr, keyJSON).Scan(&n)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				return fmt.Errorf("%w: %q", storage.ErrDuplicateKey, spec.Key)
+			}
+		}
+		var last sql.NullInt64
+		err := tx.QueryRowContext(ctx, s.q("SELECT MAX(number) FROM trials WHERE study_id = ?"), studyID).Scan(&last)
+		if err != nil {
+			return err
+		}
+		number := 0
+		if last.Valid {
+			number = int(last.Int64) + 1
+		}
+		var start any
+		if spec.State == core.Running {
+			start = now()
+		}
+		id, err = s.insertID(ctx, tx, "INSERT INTO trials (number, study_id, state, datetime_start) VALUES (?, ?, "+s.d.enum("trialstate")+", ?)",
+			"trial_id", number, studyID, spec.State.String(), start)
+		if err != nil {
+			return err
+		}
+		for table, attrs := range map[string]map[string]string{"trial_user_attributes": user, "trial_system_attributes": sys} {
+			for k, js := range attrs {
+				if _, err := tx.ExecContext(ctx, s.q("INSERT INTO "+table+" (trial_id, "+s.keyCol()+", value_json) VALUES (?, ?, ?)"), id, k, js); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return core.Trial{}, err
+	}
+	return s.Trial(ctx, id)
+}
+
+func encodeAttrs(m map[string]any) (map[string]string, error) {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		js, err := attrJSON(v)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %q: %w", k, err)
+		}
+		out[k] = js
+	}
+	return out, nil
+}
+
+// ClaimTrial implements storage.Storage: the Waiting trial with the lowest
+// number is moved to Running by a conditional update, which only one of
+// concurrent claimers can make.
+func (s *Storage) ClaimTrial(ctx context.Context, studyID int64) (core.Trial, error) {
+	if err := s.checkID("study", studyID); err != nil {
+		return core.Trial{}, err
+	}
+	for {
+		var id int64
+		claimed := false
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			err := tx.QueryRowContext(ctx, s.q("SELECT trial_id FROM trials WHERE study_id = ? AND state = "+s.d.enum("trialstate")+" ORDER BY number LIMIT 1"),
+				studyID, core.Waiting.String()).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				var sid int64
+				err := tx.QueryRowContext(ctx, s.q("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&sid)
+				if errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
+				}
+				if err != nil {
+					return err
+				}
+				return storage.ErrNoWaiting
+			}
+			if err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, s.q("UPDATE trials SET state = "+s.d.enum("trialstate")+", datetime_start = ? WHERE trial_id = ? AND state = "+s.d.enum("trialstate")),
+				core.Running.String(), now(), id, core.Waiting.String())
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			claimed = n == 1
+			return err
+		})
+		if err != nil {
+			return core.Trial{}, err
+		}
+		if claimed {
+			return s.Trial(ctx, id)
+		}
+		// Another worker claimed it between the select and the update.
+	}
+}
+
+// lockTrial reads a trial's state and study, locking its row, and checks
+// that the trial may change: ErrFinished for a finished trial and, when
+// running is set, ErrNotRunning for a Waiting one.
+func (s *Storage) lockTrial(ctx context.Context, tx *sql.Tx, trialID int64, running bool) (studyID int64, number int, err error) {
+	if err := s.checkID("trial", trialID); err != nil {
+		return 0, 0, err
+	}
+	var state string
+	err = tx.QueryRowContext(ctx, s.q("SELECT study_id, number, state FROM trials WHERE trial_id = ?"+s.d.forUpdate), trialID).Scan(&studyID, &number, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, fmt.Errorf("%w: trial id %d", storage.ErrNotFound, trialID)
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	st, err := core.ParseState(state)
+	switch {
+	case err != nil:
+		return 0, 0, err
+	case st.Finished():
+		return 0, 0, fmt.Errorf("%w: trial %d is %v", storage.ErrFinished, number, st)
+	case running && st != core.Running:
+		return 0, 0, fmt.Errorf("%w: trial %d is %v", storage.ErrNotRunning, number, st)
+	}
+	return studyID, number, nil
+}
+
+// SetParam implements storage.Storage.
+func (s *Storage) SetParam(ctx context.Context, trialID int64, p core.Param) error {
+	if err := storage.CheckParam(p); err != nil {
+		return err
+	}
+	dj := core.DistributionJSON(p.Dist)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		studyID, number, err := s.lockTrial(ctx, tx, trialID, true)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM trial_params WHERE trial_id = ? AND param_name = ?"), trialID, p.Name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: trial %d already has parameter %q", storage.ErrInvalid, number, p.Name)
+		}
+		old, err := s.studyDist(ctx, tx, studyID, p.Name)
+		if err != nil {
+			return err
+		}
+		if old != nil {
+			if err := core.CheckCompatible(old, p.Dist); err != nil {
+				return fmt.Errorf("parameter %q: %w", p.Name, err)
+			}
+		}
+		_, err = tx.ExecContext(ctx, s.q("INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, ?, ?, ?)"),
+			trialID, p.Name, p.Internal, dj)
+		if err == nil && old == nil {
+			s.distMu.Lock()
+			s.known[paramKey{studyID, p.Name}] = p.Dist
+			s.distMu.Unlock()
+		}
+		return err
+	})
+}
+
+// studyDist returns the distribution that parameter name has in the study
+// (nil if none yet). A parameter's kind, log scale and choices never change
+// in a study, so the first answer is kept.
+func (s *Storage) studyDist(ctx context.Context, tx *sql.Tx, studyID int64, name string) (core.Distribution, error) {
+	s.distMu.Lock()
+	d, ok := s.known[paramKey{studyID, name}]
+	s.distMu.Unlock()
+	if ok {
+		return d, nil
+	}
+	var dj string
+	err := tx.QueryRowContext(ctx, s.q("SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id WHERE t.study_id = ? AND p.param_name = ? LIMIT 1"), studyID, name).Scan(&dj)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	d, err = s.parseDist(dj)
+	if err != nil {
+		return nil, err
+	}
+	s.distMu.Lock()
+	s.known[paramKey{studyID, name}] = d
+	s.distMu.Unlock()
+	return d, nil
+}
+
+// parseDist parses distribution_json, once per distinct text.
+func (s *Storage) parseDist(dj string) (core.Distribution, error) {
+	s.distMu.Lock()
+	d, ok := s.dists[dj]
+	s.distMu.Unlock()
+	if ok {
+		return d, nil
+	}
+	d, err := core.ParseDistribution([]byte(dj))
+	if err != nil {
+		return nil, fmt.Errorf("rdb: %w", err)
+	}
+	s.distMu.Lock()
+	s.dists[dj] = d
+	s.distMu.Unlock()
+	return d, nil
+}
+
+// SetIntermediate implements storage.Storage.
+func (s *Storage) SetIntermediate(ctx context.Context, trialID int64, step int, value float64) error {
+	if step < 0 {
+		return fmt.Errorf("%w: step %d is negative", storage.ErrInvalid, step)
+	}
+	v, typ := storedIntermediate(value)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, _, err := s.lockTrial(ctx, tx, trialID, true); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, s.q("INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (?, ?, ?, "+s.d.enum("trialintermediatevaluetype")+")"+
+			s.d.upsert("trial_id, step", "intermediate_value", "intermediate_value_type")), trialID, step, v, typ)
+		return err
+	})
+}
+
+// storedValue and storedIntermediate are Optuna's encodings of values:
+// infinities (and, for intermediate values, NaN) as NULL with a type.
+func storedValue(v float64) (any, string) {
+	switch {
+	case math.IsInf(v, 1):
+		return nil, "INF_POS"
+	case math.IsInf(v, -1):
+		return nil, "INF_NEG"
+	}
+	return v, "FINITE"
+}
+
+func storedIntermediate(v float64) (any, string) {
+	if math.IsNaN(v) {
+		return nil, "NAN"
+	}
+	return storedValue(v)
+}
+
+func readValue(v sql.NullFloat64, typ string) float64 {
+	switch typ {
+	case "INF_POS":
+		return math.Inf(1)
+	case "INF_NEG":
+		return math.Inf(-1)
+	case "NAN":
+		return math.NaN()
+	}
+	if !v.Valid {
+		return math.NaN()
+	}
+	return v.Float64
+}
+
+// SetTrialUserAttr implements storage.Storage.
+func (s *Storage) SetTrialUserAttr(ctx context.Context, trialID int64, key string, value any) error {
+	return s.setTrialAttr(ctx, "trial_user_attributes", trialID, key, value)
+}
+
+// SetTrialSystemAttr implements storage.Storage.
+func (s *Storage) SetTrialSystemAttr(ctx context.Context, trialID int64, key string, value any) error {
+	return s.setTrialAttr(ctx, "trial_system_attributes", trialID, key, value)
+}
+
+func (s *Storage) setTrialAttr(ctx context.Context, table string, trialID int64, key string, value any) error {
+	js, err := attrJSON(value)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, _, err := s.lockTrial(ctx, tx, trialID, false); err != nil {
+			return err
+		}
+		return s.upsertAttr(ctx, tx, table, "trial_id", trialID, key, js)
+	})
+}
+
+// Heartbeat implements storage.Storage. The time is the database's, so
+// that workers on machines with unequal clocks agree on staleness.
+func (s *Storage) Heartbeat(ctx context.Context, trialID int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, _, err := s.lockTrial(ctx, tx, trialID, true); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, s.q("INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, "+s.d.now+")"+
+			s.d.upsert("trial_id", "heartbeat")), trialID)
+		return err
+	})
+}
+
+// FinishTrial implements storage.Storage.
+func (s *Storage) FinishTrial(ctx context.Context, trialID int64, state core.State, values []float64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		studyID, _, err := s.lockTrial(ctx, tx, trialID, true)
+		if err != nil {
+			return err
+		}
+		var ndir int
+		if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM study_directions WHERE study_id = ?"), studyID).Scan(&ndir); err != nil {
+			return err
+		}
+		if err := storage.CheckFinish(state, values, ndir); err != nil {
+			return err
+		}
+		for i, v := range values {
+			sv, typ := storedValue(v)
+			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, ?, ?, "+s.d.enum("trialvaluetype")+")"+
+				s.d.upsert("trial_id, objective", "value", "value_type")), trialID, i, sv, typ); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, s.q("UPDATE trials SET state = "+s.d.enum("trialstate")+", datetime_complete = ? WHERE trial_id = ?"), state.String(), now(), trialID)
+		return err
+	})
+}
+
+// Trial implements storage.Storage.
+func (s *Storage) Trial(ctx context.Context, trialID int64) (core.Trial, error) {
+	if err := s.checkID("trial", trialID); err != nil {
+		return core.Trial{}, err
+	}
+	trials, err := s.readTrials(ctx, "t.trial_id = ?", trialID)
+	if err != nil {
+		return core.Trial{}, err
+	}
+	if len(trials) == 0 {
+		return core.Trial{}, fmt.Errorf("%w: trial id %d", storage.ErrNotFound, trialID)
+	}
+	return trials[0], nil
+}
+
+// Trials implements storage.Storage.
+func (s *Storage) Trials(ctx context.Context, studyID int64, q storage.TrialQuery) ([]core.Trial, error) {
+	if err := s.checkID("study", studyID); err != nil {
+		return nil, err
+	}
+	cond := "t.study_id = ? AND t.number >= ?"
+	args := []any{studyID, max(q.From, 0)}
+	if nums := slices.Compact(slices.Sorted(slices.Values(q.Numbers))); len(nums) > 0 {
+		cond = "t.study_id = ? AND (t.number >= ? OR t.number IN (" + strings.Repeat("?, ", len(nums)-1) + "?))"
+		for _, n := range nums {
+			args = append(args, n)
+		}
+	}
+	var trials []core.Trial
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var sid int64
+		err := tx.QueryRowContext(ctx, s.q("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&sid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
+		}
+		if err != nil {
+			return err
+		}
+		trials, err = s.readTrialsTx(ctx, tx, cond, args...)
+		return err
+	})
+	return trials, err
+}
+
+func (s *Storage) readTrials(ctx context.Context, cond string, args ...any) ([]core.Trial, error) {
+	var trials []core.Trial
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		trials, err = s.readTrialsTx(ctx, tx, cond, args...)
+		return err
+	})
+	return trials, err
+}
+
+// readTrialsTx reads the trials that cond (on trials t, with args) selects,
+// ordered by number, with everything they hold: one query per table.
+func (s *Storage) readTrialsTx(ctx context.Context, tx *sql.Tx, cond string, args ...any) ([]core.Trial, error) {
+	rows, err := tx.QueryContext(ctx, s.q("SELECT t.trial_id, t.number, t.state, t.datetime_start, t.datetime_complete FROM trials t WHERE "+cond+" ORDER BY t.number"), args...)
+	if err != nil {
+		return nil, err
+	}
+	var trials []core.Trial
+	byID := map[int64]int{}
+	for rows.Next() {
+		var t core.Trial
+		var state string
+		var number sql.NullInt64
+		var start, complete scanTime
+		if err := rows.Scan(&t.ID, &number, &state, &start, &complete); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if t.State, err = core.ParseState(state); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t.Number, t.Start, t.Complete = int(number.Int64), start.t, complete.t
+		byID[t.ID] = len(trials)
+		trials = append(trials, t)
+	}
+	if err := closeRows(rows); err != nil || len(trials) == 0 {
+		return trials, err
+	}
+	sub := "SELECT t.trial_id FROM trials t WHERE " + cond
+	// Parameters, in the order they were set.
+	if err := s.scanRows(ctx, tx, "SELECT trial_id, param_name, param_value, distribution_json FROM trial_params WHERE trial_id IN ("+sub+") ORDER BY param_id", args, func(rows *sql.Rows) error {
+		var id int64
+		var p core.Param
+		var v sql.NullFloat64
+		var dj string
+		if err := rows.Scan(&id, &p.Name, &v, &dj); err != nil {
+			return err
+		}
+		d, err := s.parseDist(dj)
+		if err != nil {
+			return fmt.Errorf("trial id %d, parameter %q: %w", id, p.Name, err)
+		}
+		p.Internal, p.Dist = v.Float64, d
+		t := &trials[byID[id]]
+		t.Params = append(t.Params, p)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.scanRows(ctx, tx, "SELECT trial_id, value, value_type FROM trial_values WHERE trial_id IN ("+sub+") ORDER BY trial_id, objective", args, func(rows *sql.Rows) error {
+		var id int64
+		var v sql.NullFloat64
+		var typ string
+		if err := rows.Scan(&id, &v, &typ); err != nil {
+			return err
+		}
+		t := &trials[byID[id]]
+		t.Values = append(t.Values, readValue(v, typ))
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.scanRows(ctx, tx, "SELECT trial_id, step, intermediate_value, intermediate_value_type FROM trial_intermediate_values WHERE trial_id IN ("+sub+") ORDER BY trial_id, step", args, func(rows *sql.Rows) error {
+		var id int64
+		var step int
+		var v sql.NullFloat64
+		var typ string
+		if err := rows.Scan(&id, &step, &v, &typ); err != nil {
+			return err
+		}
+		t := &trials[byID[id]]
+		t.Intermediate = append(t.Intermediate, core.Step{Step: step, Value: readValue(v, typ)})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.scanRows(ctx, tx, "SELECT trial_id, heartbeat FROM trial_heartbeats WHERE trial_id IN ("+sub+")", args, func(rows *sql.Rows) error {
+		var id int64
+		var hb scanTime
+		if err := rows.Scan(&id, &hb); err != nil {
+			return err
+		}
+		trials[byID[id]].Heartbeat = hb.t
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, table := range []string{"trial_user_attributes", "trial_system_attributes"} {
+		err := s.readAttrs(ctx, tx, "SELECT trial_id, "+s.keyCol()+", value_json FROM "+table+" WHERE trial_id IN ("+sub+")", args, func(id int64) *map[string]any {
+			t := &trials[byID[id]]
+			if table == "trial_user_attributes" {
+				return &t.UserAttrs
+			}
+			return &t.SystemAttrs
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return trials, nil
+}
+
+// scanRows runs query and calls scan for each row.
+func (s *Storage) scanRows(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// FailStaleTrials implements storage.Heartbeater: it marks Fail, with the
+// system attribute fail_reason "stale heartbeat", the study's Running trials
+// whose last heartbeat is older than the grace period, and returns them.
+// Of concurrent callers, one fails each trial.
+func (s *Storage) FailStaleTrials(ctx context.Context, studyID int64) ([]core.Trial, error) {
+	if s.HeartbeatInterval() <= 0 {
+		return nil, nil
+	}
+	grace := s.GracePeriod()
+	var cond string
+	var arg any
+	switch s.d.name {
+	case SQLite:
+		cond = `h.heartbeat < strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime', ?)`
+		arg = fmt.Sprintf("-%.6f seconds", grace.Seconds())
+	case Postgres:
+		cond = `h.heartbeat < LOCALTIMESTAMP - make_interval(secs => ?)`
+		arg = grace.Seconds()
+	case MySQL:
+		cond = `h.heartbeat < NOW(6) - INTERVAL ? MICROSECOND`
+		arg = grace.Microseconds()
+	}
+	var ids []int64
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		ids = ids[:0]
+		return s.scanRows(ctx, tx, "SELECT t.trial_id FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id WHERE t.study_id = ? AND t.state = "+s.d.enum("trialstate")+" AND "+cond,
+			[]any{studyID, core.Running.String(), arg}, func(rows *sql.Rows) error {
+				var id int64
+				err := rows.Scan(&id)
+				ids = append(ids, id)
+				return err
+			})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var failed []core.Trial
+	for _, id := range ids {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, _, err := s.lockTrial(ctx, tx, id, true); err != nil {
+				return err
+			}
+			js, _ := attrJSON(StaleReason)
+			if err := s.upsertAttr(ctx, tx, "trial_system_attributes", "trial_id", id, core.FailReasonAttr, js); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, s.q("UPDATE trials SET state = "+s.d.enum("trialstate")+", datetime_complete = ? WHERE trial_id = ?"), core.Fail.String(), now(), id)
+			return err
+		})
+		if errors.Is(err, storage.ErrFinished) || errors.Is(err, storage.ErrNotRunning) {
+			continue // another worker failed it first, or its own worker finished it
+		}
+		if err != nil {
+			return failed, err
+		}
+		t, err := s.Trial(ctx, id)
+		if err != nil {
+			return failed, err
+		}
+		failed = append(failed, t)
+	}
+	return failed, nil
+}
+
+// StaleReason is the fail_reason of a trial whose heartbeat stopped.
+const StaleReason = "stale heartbeat"
+
