@@ -33,25 +33,25 @@ type dialect struct {
 
 var dialects = map[Dialect]*dialect{
 	SQLite: {
-		name:        SQLite,
-		now:         `strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime')`,
-		enum:        func(string) string { return "?" },
-		upsert:      onConflict,
-		returning:   func(id string) string { return " RETURNING " + id },
+		name:      SQLite,
+		now:       `strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime')`,
+		enum:      func(string) string { return "?" },
+		upsert:    onConflict,
+		returning: func(id string) string { return " RETURNING " + id },
 	},
 	Postgres: {
-		name:        Postgres,
-		forUpdate:   " FOR UPDATE",
-		now:         `LOCALTIMESTAMP`,
-		enum:        func(t string) string { return "?::" + t },
-		upsert:      onConflict,
-		returning:   func(id string) string { return " RETURNING " + id },
+		name:      Postgres,
+		forUpdate: " FOR UPDATE",
+		now:       `LOCALTIMESTAMP`,
+		enum:      func(t string) string { return "?::" + t },
+		upsert:    onConflict,
+		returning: func(id string) string { return " RETURNING " + id },
 	},
 	MySQL: {
-		name:        MySQL,
-		forUpdate:   " FOR UPDATE",
-		now:         `NOW(6)`,
-		enum:        func(string) string { return "?" },
+		name:      MySQL,
+		forUpdate: " FOR UPDATE",
+		now:       `NOW(6)`,
+		enum:      func(string) string { return "?" },
 		upsert: func(_ string, set ...string) string {
 			parts := make([]string, len(set))
 			for i, c := range set {

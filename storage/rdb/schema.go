@@ -32,7 +32,7 @@ var optunaTables = []string{
 // as SQLAlchemy creates them for the dialect, and rdb's index.
 func schemaSQL(d Dialect) []string {
 	var (
-		id, idInt, text, datetime string
+		id, idInt, text, datetime                    string
 		direction, state, vtype, ivtype, enums, tail string
 	)
 	switch d {

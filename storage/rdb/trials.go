@@ -603,4 +603,3 @@ func (s *Storage) FailStaleTrials(ctx context.Context, studyID int64) ([]core.Tr
 
 // StaleReason is the fail_reason of a trial whose heartbeat stopped.
 const StaleReason = "stale heartbeat"
-
