@@ -70,3 +70,18 @@ func CheckFinish(state core.State, values []float64, nDirections int) error {
 	}
 	return nil
 }
+
+// CheckSpec checks the argument of CreateTrial, but for its attributes.
+func CheckSpec(spec TrialSpec) error {
+	if spec.State != core.Running && spec.State != core.Waiting {
+		return fmt.Errorf("%w: a new trial is Running or Waiting, not %v", ErrInvalid, spec.State)
+	}
+	seen := make(map[int]bool, len(spec.Intermediate))
+	for _, st := range spec.Intermediate {
+		if st.Step < 0 || seen[st.Step] {
+			return fmt.Errorf("%w: intermediate step %d is negative or given twice", ErrInvalid, st.Step)
+		}
+		seen[st.Step] = true
+	}
+	return nil
+}

@@ -42,6 +42,10 @@ type TrialSpec struct {
 	// processes, so of several workers creating trials with one key exactly
 	// one succeeds. The key is stored as the system attribute core.KeyAttr.
 	Key string
+	// Intermediate are the trial's first intermediate values (a retried
+	// trial carries over those of the trial it retries); steps must be >= 0
+	// and distinct.
+	Intermediate []core.Step
 }
 
 // TrialQuery selects the trials of a study that Trials returns.

@@ -177,8 +177,8 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 	if err := ctx.Err(); err != nil {
 		return core.Trial{}, err
 	}
-	if spec.State != core.Running && spec.State != core.Waiting {
-		return core.Trial{}, fmt.Errorf("%w: a new trial is Running or Waiting, not %v", storage.ErrInvalid, spec.State)
+	if err := storage.CheckSpec(spec); err != nil {
+		return core.Trial{}, err
 	}
 	user, err := normalizeAttrs(spec.UserAttrs)
 	if err != nil {
@@ -217,6 +217,9 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 		UserAttrs:   user,
 		SystemAttrs: sys,
 	}}
+	for _, st := range spec.Intermediate {
+		t.rec.SetIntermediate(st.Step, st.Value)
+	}
 	if spec.State == core.Running {
 		t.rec.Start = s.now()
 	} else {

@@ -17,8 +17,8 @@ import (
 // the trial is numbered, as Optuna does, so that numbers are dense and
 // unique between any processes, tune's or Optuna's.
 func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.TrialSpec) (core.Trial, error) {
-	if spec.State != core.Running && spec.State != core.Waiting {
-		return core.Trial{}, fmt.Errorf("%w: a new trial is Running or Waiting, not %v", storage.ErrInvalid, spec.State)
+	if err := storage.CheckSpec(spec); err != nil {
+		return core.Trial{}, err
 	}
 	user, err := encodeAttrs(spec.UserAttrs)
 	if err != nil {
@@ -68,6 +68,13 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 			"trial_id", number, studyID, spec.State.String(), start)
 		if err != nil {
 			return err
+		}
+		for _, st := range spec.Intermediate {
+			v, typ := storedIntermediate(st.Value)
+			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (?, ?, ?, "+s.d.enum("trialintermediatevaluetype")+")"),
+				id, st.Step, v, typ); err != nil {
+				return err
+			}
 		}
 		for table, attrs := range map[string]map[string]string{"trial_user_attributes": user, "trial_system_attributes": sys} {
 			for k, js := range attrs {

@@ -410,7 +410,8 @@ func testWaiting(t *testing.T, s storage.Storage) {
 	running := newTrial(t, s, st.ID)
 	w1, err := s.CreateTrial(ctx(), st.ID, storage.TrialSpec{State: core.Waiting, SystemAttrs: map[string]any{"fixed_params": map[string]any{"x": 1.5}}})
 	mustOK(t, "CreateTrial(Waiting)", err)
-	w2, err := s.CreateTrial(ctx(), st.ID, storage.TrialSpec{State: core.Waiting, UserAttrs: map[string]any{"note": "second"}})
+	w2, err := s.CreateTrial(ctx(), st.ID, storage.TrialSpec{State: core.Waiting, UserAttrs: map[string]any{"note": "second"},
+		Intermediate: []core.Step{{Step: 3, Value: 0.5}, {Step: 1, Value: math.Inf(1)}}})
 	mustOK(t, "CreateTrial(Waiting)", err)
 	if w1.State != core.Waiting || w1.Number != 1 || w2.Number != 2 || !w1.Start.IsZero() {
 		t.Errorf("waiting trials: %+v, %+v", w1, w2)
@@ -434,6 +435,9 @@ func testWaiting(t *testing.T, s storage.Storage) {
 	mustOK(t, "ClaimTrial", err)
 	if c2.ID != w2.ID || c2.UserAttrs["note"] != "second" {
 		t.Errorf("second claim = %+v, want trial %d", c2, w2.Number)
+	}
+	if want := []core.Step{{Step: 1, Value: math.Inf(1)}, {Step: 3, Value: 0.5}}; !slices.Equal(c2.Intermediate, want) {
+		t.Errorf("claimed trial's intermediate values %v, want %v (as created)", c2.Intermediate, want)
 	}
 	_, err = s.ClaimTrial(ctx(), st.ID)
 	wantErr(t, "ClaimTrial after all claimed", err, storage.ErrNoWaiting)
@@ -563,6 +567,8 @@ func testTrialAttrs(t *testing.T, s storage.Storage) {
 	wantErr(t, "SetTrialUserAttr(NaN)", s.SetTrialUserAttr(ctx(), tr.ID, "bad", math.Inf(1)), storage.ErrInvalid)
 	_, err = s.CreateTrial(ctx(), st.ID, storage.TrialSpec{UserAttrs: map[string]any{"f": func() {}}})
 	wantErr(t, "CreateTrial with a non-JSON attribute", err, storage.ErrInvalid)
+	_, err = s.CreateTrial(ctx(), st.ID, storage.TrialSpec{Intermediate: []core.Step{{Step: 1}, {Step: 1}}})
+	wantErr(t, "CreateTrial with a step given twice", err, storage.ErrInvalid)
 }
 
 func testHeartbeat(t *testing.T, s storage.Storage) {
