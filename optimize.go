@@ -104,6 +104,10 @@ func (s *Study) OptimizeMulti(ctx context.Context, objective MultiObjective, opt
 				opts.Trials > 0 && started.Add(1) > int64(opts.Trials) {
 				return
 			}
+			if err := s.failStale(runCtx); err != nil && runCtx.Err() == nil {
+				fail(err)
+				return
+			}
 			t, err := s.Ask(runCtx)
 			switch {
 			case errors.Is(err, ErrExhausted):
@@ -115,13 +119,22 @@ func (s *Study) OptimizeMulti(ctx context.Context, objective MultiObjective, opt
 				fail(err)
 				return
 			}
+			stopBeat := s.beat(runCtx, t)
 			values, objErr := call(runCtx, objective, t)
+			stopBeat()
 			// Tell even when ctx is done, so that no result is lost.
 			rec, err := s.Tell(context.WithoutCancel(runCtx), t, values, objErr)
+			if isStale(err) {
+				// Another worker took this trial's heartbeat for stopped and
+				// failed it: its result cannot be stored, the study goes on.
+				s.log.Warn("result lost: trial was failed as stale", "study", s.info.Name, "number", t.Number(), "err", err)
+				continue
+			}
 			if err != nil {
 				fail(err)
 				return
 			}
+
 			if len(opts.Callbacks) > 0 {
 				s.cbMu.Lock()
 				for _, cb := range opts.Callbacks {
@@ -298,6 +311,11 @@ func (s *Study) Tell(ctx context.Context, t *Trial, values []float64, err error)
 		t.rec.SystemAttrs[FailReasonAttr] = reason
 	}
 	rec := t.rec.Clone()
+	if state == core.Fail && s.retryPolicy.OnError {
+		if e := s.retry(ctx, rec); e != nil {
+			errs = append(errs, fmt.Errorf("tune: trial %d: retry: %w", rec.Number, e))
+		}
+	}
 	if s.log.Enabled(ctx, slog.LevelInfo) {
 		s.log.Info("trial finished", "study", s.info.Name, "number", rec.Number, "state", rec.State,
 			"values", rec.Values, "params", rec.ParamValues(), "reason", reason)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/go-tune/tune/core"
 	"github.com/go-tune/tune/pruner"
@@ -20,6 +21,7 @@ import (
 	"github.com/go-tune/tune/sampler/random"
 	"github.com/go-tune/tune/storage"
 	"github.com/go-tune/tune/storage/memory"
+	"github.com/go-tune/tune/storage/rdb"
 )
 
 // Study is a named optimization: its directions, its trials in a storage,
@@ -40,6 +42,10 @@ type Study struct {
 	planRng *rand.Rand
 	cbMu    sync.Mutex
 	stop    atomic.Bool
+
+	retryPolicy RetryPolicy
+	staleMu     sync.Mutex
+	staleAt     time.Time // when failStale last ran
 }
 
 // Option configures CreateStudy and LoadStudy.
@@ -53,6 +59,7 @@ type config struct {
 	seed         uint64
 	log          *slog.Logger
 	loadIfExists bool
+	retry        RetryPolicy
 }
 
 // WithStorage keeps the study in s. The default is a new in-memory storage
@@ -169,6 +176,16 @@ func load(ctx context.Context, name string, c *config) (*Study, error) {
 	return newStudy(info, c, seed), nil
 }
 
+// OpenStorage opens the storage that url names: "memory" (or "") for a new
+// in-memory storage, or a database URL of package rdb
+// (sqlite:///tune.db, postgresql://..., mysql://...).
+func OpenStorage(ctx context.Context, url string) (storage.Storage, error) {
+	if url == "" || url == "memory" {
+		return memory.New(), nil
+	}
+	return rdb.Open(ctx, url)
+}
+
 // DeleteStudy deletes the study called name, and its trials, from s.
 func DeleteStudy(ctx context.Context, s storage.Storage, name string) error {
 	info, err := s.LoadStudy(ctx, name)
@@ -200,6 +217,8 @@ func newStudy(info core.StudyInfo, c *config, seed uint64) *Study {
 		seed:    seed,
 		log:     c.log,
 		planRng: rand.New(rand.NewPCG(seed, 0x706c616e)), // "plan"
+
+		retryPolicy: c.retry,
 	}
 	s.cache.study = s
 	return s
