@@ -152,4 +152,3 @@ func (s *Study) retry(ctx context.Context, t core.Trial) error {
 // isStale reports whether err says that the trial was already finished,
 // which happens when another worker took its heartbeat for stopped.
 func isStale(err error) bool { return errors.Is(err, ErrTrialFinished) }
-
