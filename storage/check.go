@@ -3,6 +3,7 @@ package storage
 import (
 	"fmt"
 	"math"
+	"unicode/utf8"
 
 	"github.com/go-tune/tune/core"
 )
@@ -10,10 +11,28 @@ import (
 // The checks below are the argument checks of the Storage contract, written
 // once for every backend.
 
+// MaxNameLen is the longest study name, parameter name and attribute key,
+// in characters: Optuna's schema keeps them in VARCHAR(512) columns.
+const MaxNameLen = 512
+
+// CheckName checks a study name, parameter name or attribute key (what says
+// which): not empty, at most MaxNameLen characters, valid UTF-8.
+func CheckName(what, name string) error {
+	switch n := utf8.RuneCountInString(name); {
+	case name == "":
+		return fmt.Errorf("%w: empty %s", ErrInvalid, what)
+	case n > MaxNameLen:
+		return fmt.Errorf("%w: %s of %d characters (at most %d): %.40q...", ErrInvalid, what, n, MaxNameLen, name)
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%w: %s %q is not valid UTF-8", ErrInvalid, what, name)
+	}
+	return nil
+}
+
 // CheckStudy checks the arguments of CreateStudy.
 func CheckStudy(name string, directions []core.Direction) error {
-	if name == "" {
-		return fmt.Errorf("%w: empty study name", ErrInvalid)
+	if err := CheckName("study name", name); err != nil {
+		return err
 	}
 	if len(directions) == 0 {
 		return fmt.Errorf("%w: study %q has no direction", ErrInvalid, name)
@@ -29,8 +48,8 @@ func CheckStudy(name string, directions []core.Direction) error {
 // CheckParam checks the argument of SetParam: a name, a valid distribution,
 // and a value in it.
 func CheckParam(p core.Param) error {
-	if p.Name == "" {
-		return fmt.Errorf("%w: empty parameter name", ErrInvalid)
+	if err := CheckName("parameter name", p.Name); err != nil {
+		return err
 	}
 	if p.Dist == nil {
 		return fmt.Errorf("%w: parameter %q has no distribution", ErrInvalid, p.Name)

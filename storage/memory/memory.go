@@ -147,6 +147,9 @@ func (s *Storage) setAttr(ctx context.Context, key string, value any, attrs func
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := storage.CheckName("attribute key", key); err != nil {
+		return err
+	}
 	v, err := core.NormalizeJSON(value)
 	if err != nil {
 		return fmt.Errorf("%w: %v", storage.ErrInvalid, err)
@@ -236,6 +239,9 @@ func normalizeAttrs(m map[string]any) (map[string]any, error) {
 	}
 	out := make(map[string]any, len(m))
 	for k, v := range m {
+		if err := storage.CheckName("attribute key", k); err != nil {
+			return nil, err
+		}
 		n, err := core.NormalizeJSON(v)
 		if err != nil {
 			return nil, fmt.Errorf("%w: attribute %q: %v", storage.ErrInvalid, k, err)

@@ -284,6 +284,9 @@ func (s *Storage) SetStudySystemAttr(ctx context.Context, studyID int64, key str
 }
 
 func (s *Storage) setStudyAttr(ctx context.Context, table string, studyID int64, key string, value any) error {
+	if err := storage.CheckName("attribute key", key); err != nil {
+		return err
+	}
 	js, err := attrJSON(value)
 	if err != nil {
 		return err

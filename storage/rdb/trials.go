@@ -94,6 +94,9 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 func encodeAttrs(m map[string]any) (map[string]string, error) {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
+		if err := storage.CheckName("attribute key", k); err != nil {
+			return nil, err
+		}
 		js, err := attrJSON(v)
 		if err != nil {
 			return nil, fmt.Errorf("attribute %q: %w", k, err)
@@ -321,6 +324,9 @@ func (s *Storage) SetTrialSystemAttr(ctx context.Context, trialID int64, key str
 }
 
 func (s *Storage) setTrialAttr(ctx context.Context, table string, trialID int64, key string, value any) error {
+	if err := storage.CheckName("attribute key", key); err != nil {
+		return err
+	}
 	js, err := attrJSON(value)
 	if err != nil {
 		return err

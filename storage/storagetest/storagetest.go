@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,6 +45,7 @@ func Run(t *testing.T, newStorage func(t *testing.T) storage.Storage) {
 		{"Copies", testCopies},
 		{"NotFound", testNotFound},
 		{"Canceled", testCanceled},
+		{"OddText", testOddText},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStorage(t)) })
@@ -703,4 +705,60 @@ func testCanceled(t *testing.T, s storage.Storage) {
 	if all, _ := s.Trials(ctx(), st.ID, storage.TrialQuery{}); len(all) != 1 {
 		t.Errorf("a canceled CreateTrial created a trial: %d trials", len(all))
 	}
+}
+
+// testOddText: names, keys and values with quotes, newlines, unicode and SQL
+// are stored and read back exactly; a value of 10,000 characters too; a name
+// longer than storage.MaxNameLen is refused.
+func testOddText(t *testing.T, s storage.Storage) {
+	odd := []string{
+		`it's "quoted"`, "new\nline\ttab", "'; DROP TABLE trials; --", "naïve 数学 😀", `back\slash`, "%_?$1",
+	}
+	long := strings.Repeat("x€", 5000) // 10,000 characters
+	for i, text := range odd {
+		name := fmt.Sprintf("%s %d %s", t.Name(), i, text)
+		st, err := s.CreateStudy(ctx(), name, []core.Direction{core.Minimize})
+		mustOK(t, "CreateStudy", err)
+		t.Cleanup(func() { _ = s.DeleteStudy(context.Background(), st.ID) })
+		got, err := s.LoadStudy(ctx(), name)
+		if err != nil || got.ID != st.ID || got.Name != name {
+			t.Errorf("LoadStudy(%q) = %q, %v", name, got.Name, err)
+		}
+		mustOK(t, "SetStudyUserAttr", s.SetStudyUserAttr(ctx(), st.ID, text, text+long))
+		tr := newTrial(t, s, st.ID)
+		mustOK(t, "SetTrialSystemAttr", s.SetTrialSystemAttr(ctx(), tr.ID, text, map[string]any{text: []any{text, long}}))
+		mustOK(t, "SetParam", s.SetParam(ctx(), tr.ID, core.Param{Name: text, Internal: 0, Dist: must(core.NewCategorical(text, long))}))
+		got, _ = s.LoadStudy(ctx(), name)
+		if got.UserAttrs[text] != text+long {
+			t.Errorf("study attr %q read back as %.50q...", text, got.UserAttrs[text])
+		}
+		rec := getTrial(t, s, tr.ID)
+		m, _ := rec.SystemAttrs[text].(map[string]any)
+		if l, _ := m[text].([]any); len(l) != 2 || l[0] != text || l[1] != long {
+			t.Errorf("trial attr %q read back as %.80v", text, rec.SystemAttrs[text])
+		}
+		if len(rec.Params) != 1 || rec.Params[0].Name != text || !core.Equal(rec.Params[0].Dist, must(core.NewCategorical(text, long))) {
+			t.Errorf("param %q read back as %+v", text, rec.Params)
+		}
+	}
+	tooLong := strings.Repeat("é", storage.MaxNameLen+1)
+	_, err := s.CreateStudy(ctx(), tooLong, []core.Direction{core.Minimize})
+	wantErr(t, "CreateStudy with a name of 513 characters", err, storage.ErrInvalid)
+	if _, err := s.LoadStudy(ctx(), tooLong); !errors.Is(err, storage.ErrNotFound) && !errors.Is(err, storage.ErrInvalid) {
+		t.Errorf("LoadStudy of a refused name: %v", err)
+	}
+	st := newStudy(t, s)
+	wantErr(t, "SetStudyUserAttr with a key of 513 characters", s.SetStudyUserAttr(ctx(), st.ID, tooLong, 1), storage.ErrInvalid)
+	_, err = s.CreateStudy(ctx(), strings.Repeat("é", storage.MaxNameLen), []core.Direction{core.Minimize})
+	mustOK(t, "CreateStudy with a name of 512 characters", err)
+	if info, err := s.LoadStudy(ctx(), strings.Repeat("é", storage.MaxNameLen)); err == nil {
+		_ = s.DeleteStudy(ctx(), info.ID)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
