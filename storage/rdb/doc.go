@@ -19,7 +19,8 @@
 // locked") are retried inside the storage with bounded back-off, never
 // returned.
 //
-// Beyond Optuna's schema, rdb adds one index, on trials (study_id, number), so
-// that reading the trials created since a number costs in proportion to what
-// changed.
+// Beyond Optuna's schema, rdb adds two indexes to the trials table, on
+// (study_id, number) and (study_id, state, number), so that reading the trials
+// created since a number, or finding a Waiting trial, costs in proportion to
+// what changed, not to the size of the study. Optuna ignores them.
 package rdb

@@ -30,6 +30,7 @@ type Storage struct {
 	distMu sync.Mutex
 	dists  map[string]core.Distribution // parsed distribution_json
 	known  map[paramKey]core.Distribution
+	ndirs  map[int64]int // directions per study
 }
 
 type paramKey struct {
@@ -76,7 +77,7 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Storage, error) {
 		return nil, fmt.Errorf("rdb: open %s: %w", t.safe, err)
 	}
 	s := &Storage{db: db, d: dialects[t.dialect], t: t, opts: opts,
-		dists: map[string]core.Distribution{}, known: map[paramKey]core.Distribution{}}
+		dists: map[string]core.Distribution{}, known: map[paramKey]core.Distribution{}, ndirs: map[int64]int{}}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("rdb: connect to %s: %w", t.safe, err)
@@ -144,6 +145,17 @@ func (s *Storage) GracePeriod() time.Duration {
 // tx runs fn in a transaction, again with back-off while the database is
 // busy or the transaction deadlocks, up to MaxRetryWait.
 func (s *Storage) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.runTx(ctx, nil, fn)
+}
+
+// readTx runs fn in a read-only transaction, so that its queries see one
+// snapshot. In SQLite it takes no write lock (a deferred transaction in WAL
+// mode), so readers never wait for writers.
+func (s *Storage) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.runTx(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (s *Storage) runTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
 	limit := s.opts.MaxRetryWait
 	if limit <= 0 {
 		limit = time.Minute
@@ -151,7 +163,7 @@ func (s *Storage) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	deadline := time.Now().Add(limit)
 	wait := time.Millisecond
 	for {
-		err := s.tryTx(ctx, fn)
+		err := s.tryTx(ctx, opts, fn)
 		if err == nil || !retryable(err) || time.Now().After(deadline) {
 			return err
 		}
@@ -166,8 +178,8 @@ func (s *Storage) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 }
 
-func (s *Storage) tryTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Storage) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}

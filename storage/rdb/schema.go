@@ -180,11 +180,19 @@ CREATE TABLE alembic_version (
 		"KEY VARCHAR", key+" VARCHAR", "KEY)", key+")")
 	_ = idInt
 	stmts := strings.Split(r.Replace(ddl), ";\n")
-	return append(stmts, indexSQL)
+	for _, ix := range tuneIndexes {
+		stmts = append(stmts, ix.sql)
+	}
+	return stmts
 }
 
-// indexSQL is rdb's index on Optuna's trials table.
-const indexSQL = "CREATE INDEX ix_trials_tune_study_number ON trials (study_id, number)"
+// tuneIndexes are rdb's indexes on Optuna's trials table: by number, so
+// that reading the trials created since a number costs what changed; by
+// state, so that finding a Waiting (or Running) trial costs no scan.
+var tuneIndexes = []struct{ name, sql string }{
+	{"ix_trials_tune_study_number", "CREATE INDEX ix_trials_tune_study_number ON trials (study_id, number)"},
+	{"ix_trials_tune_study_state", "CREATE INDEX ix_trials_tune_study_state ON trials (study_id, state, number)"},
+}
 
 // initSchema creates the schema in an empty database, or checks that the
 // database has the revision rdb knows. Concurrent openers of one new
@@ -236,26 +244,30 @@ func (s *Storage) initSchema(ctx context.Context) error {
 	})
 }
 
-// ensureIndex adds rdb's index to a database that Optuna created.
+// ensureIndex adds rdb's indexes to a database that Optuna created.
 func (s *Storage) ensureIndex(ctx context.Context, tx *sql.Tx) error {
-	var q string
-	switch s.d.name {
-	case SQLite:
-		q = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_trials_tune_study_number'"
-	case Postgres:
-		q = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'ix_trials_tune_study_number'"
-	case MySQL:
-		q = "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name = 'ix_trials_tune_study_number'"
+	for _, ix := range tuneIndexes {
+		var q string
+		switch s.d.name {
+		case SQLite:
+			q = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?"
+		case Postgres:
+			q = "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?"
+		case MySQL:
+			q = "SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name = ?"
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q(q), ix.name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, ix.sql); err != nil {
+			return err
+		}
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, indexSQL)
-	return err
+	return nil
 }
 
 // tables returns the names of the tables in the database (the current

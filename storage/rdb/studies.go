@@ -221,12 +221,6 @@ func closeRows(rows *sql.Rows) error {
 	return err
 }
 
-// readTx runs fn in a read-only transaction, so that its queries see one
-// snapshot (with retries like tx).
-func (s *Storage) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	return s.tx(ctx, fn)
-}
-
 // DeleteStudy implements storage.Storage.
 func (s *Storage) DeleteStudy(ctx context.Context, studyID int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
@@ -254,6 +248,7 @@ func (s *Storage) DeleteStudy(ctx context.Context, studyID int64) error {
 				delete(s.known, k)
 			}
 		}
+		delete(s.ndirs, studyID)
 		s.distMu.Unlock()
 		return nil
 	})

@@ -3,11 +3,13 @@ package rdb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/go-tune/tune/core"
 	"github.com/go-tune/tune/storage"
@@ -36,6 +38,8 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 		sys[core.KeyAttr] = keyJSON
 	}
 	var id int64
+	var startT time.Time
+	var rec core.Trial
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockStudy(ctx, tx, studyID); err != nil {
 			return err
@@ -62,8 +66,10 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 		}
 		var start any
 		if spec.State == core.Running {
-			start = now()
+			startT = time.Now().Truncate(time.Microsecond)
+			start = startT.Format(timeLayout)
 		}
+		rec.Number = number
 		id, err = s.insertID(ctx, tx, "INSERT INTO trials (number, study_id, state, datetime_start) VALUES (?, ?, "+s.d.enum("trialstate")+", ?)",
 			"trial_id", number, studyID, spec.State.String(), start)
 		if err != nil {
@@ -88,7 +94,34 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 	if err != nil {
 		return core.Trial{}, err
 	}
-	return s.Trial(ctx, id)
+	// The new trial is what was written: build its record rather than read
+	// it back.
+	rec.ID, rec.State, rec.Start = id, spec.State, startT
+	for _, st := range spec.Intermediate {
+		rec.SetIntermediate(st.Step, st.Value)
+	}
+	if rec.UserAttrs, err = decodeAttrs(user); err != nil {
+		return core.Trial{}, err
+	}
+	if rec.SystemAttrs, err = decodeAttrs(sys); err != nil {
+		return core.Trial{}, err
+	}
+	return rec, nil
+}
+
+func decodeAttrs(m map[string]string) (map[string]any, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]any, len(m))
+	for k, js := range m {
+		var v any
+		if err := json.Unmarshal([]byte(js), &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
+	}
+	return out, nil
 }
 
 func encodeAttrs(m map[string]any) (map[string]string, error) {
@@ -190,13 +223,6 @@ func (s *Storage) SetParam(ctx context.Context, trialID int64, p core.Param) err
 		if err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM trial_params WHERE trial_id = ? AND param_name = ?"), trialID, p.Name).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("%w: trial %d already has parameter %q", storage.ErrInvalid, number, p.Name)
-		}
 		old, err := s.studyDist(ctx, tx, studyID, p.Name)
 		if err != nil {
 			return err
@@ -208,6 +234,9 @@ func (s *Storage) SetParam(ctx context.Context, trialID int64, p core.Param) err
 		}
 		_, err = tx.ExecContext(ctx, s.q("INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, ?, ?, ?)"),
 			trialID, p.Name, p.Internal, dj)
+		if uniqueViolation(err) {
+			return fmt.Errorf("%w: trial %d already has parameter %q", storage.ErrInvalid, number, p.Name)
+		}
 		if err == nil && old == nil {
 			s.distMu.Lock()
 			s.known[paramKey{studyID, p.Name}] = p.Dist
@@ -359,8 +388,8 @@ func (s *Storage) FinishTrial(ctx context.Context, trialID int64, state core.Sta
 		if err != nil {
 			return err
 		}
-		var ndir int
-		if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM study_directions WHERE study_id = ?"), studyID).Scan(&ndir); err != nil {
+		ndir, err := s.directions(ctx, tx, studyID)
+		if err != nil {
 			return err
 		}
 		if err := storage.CheckFinish(state, values, ndir); err != nil {
@@ -616,3 +645,21 @@ func (s *Storage) FailStaleTrials(ctx context.Context, studyID int64) ([]core.Tr
 
 // StaleReason is the fail_reason of a trial whose heartbeat stopped.
 const StaleReason = "stale heartbeat"
+
+// directions returns how many directions the study has; they never change,
+// so the answer is kept.
+func (s *Storage) directions(ctx context.Context, tx *sql.Tx, studyID int64) (int, error) {
+	s.distMu.Lock()
+	n, ok := s.ndirs[studyID]
+	s.distMu.Unlock()
+	if ok {
+		return n, nil
+	}
+	if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM study_directions WHERE study_id = ?"), studyID).Scan(&n); err != nil {
+		return 0, err
+	}
+	s.distMu.Lock()
+	s.ndirs[studyID] = n
+	s.distMu.Unlock()
+	return n, nil
+}
