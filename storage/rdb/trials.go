@@ -147,25 +147,30 @@ func (s *Storage) ClaimTrial(ctx context.Context, studyID int64) (core.Trial, er
 		return core.Trial{}, err
 	}
 	for {
+		// Look in a read-only transaction first: most asks find no Waiting
+		// trial, and should not take SQLite's write lock to learn it.
 		var id int64
-		claimed := false
-		err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.readTx(ctx, func(tx *sql.Tx) error {
 			err := tx.QueryRowContext(ctx, s.q("SELECT trial_id FROM trials WHERE study_id = ? AND state = "+s.d.enum("trialstate")+" ORDER BY number LIMIT 1"),
 				studyID, core.Waiting.String()).Scan(&id)
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			var sid int64
+			err = tx.QueryRowContext(ctx, s.q("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&sid)
 			if errors.Is(err, sql.ErrNoRows) {
-				var sid int64
-				err := tx.QueryRowContext(ctx, s.q("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&sid)
-				if errors.Is(err, sql.ErrNoRows) {
-					return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
-				}
-				if err != nil {
-					return err
-				}
-				return storage.ErrNoWaiting
+				return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
 			}
 			if err != nil {
 				return err
 			}
+			return storage.ErrNoWaiting
+		})
+		if err != nil {
+			return core.Trial{}, err
+		}
+		claimed := false
+		err = s.tx(ctx, func(tx *sql.Tx) error {
 			res, err := tx.ExecContext(ctx, s.q("UPDATE trials SET state = "+s.d.enum("trialstate")+", datetime_start = ? WHERE trial_id = ? AND state = "+s.d.enum("trialstate")),
 				core.Running.String(), now(), id, core.Waiting.String())
 			if err != nil {
@@ -181,7 +186,7 @@ func (s *Storage) ClaimTrial(ctx context.Context, studyID int64) (core.Trial, er
 		if claimed {
 			return s.Trial(ctx, id)
 		}
-		// Another worker claimed it between the select and the update.
+		// Another worker claimed it between the look and the update.
 	}
 }
 
