@@ -17,14 +17,14 @@ import (
 // row's id.
 func (s *Storage) insertID(ctx context.Context, tx *sql.Tx, insert, idCol string, args ...any) (int64, error) {
 	if s.d.name == MySQL {
-		res, err := tx.ExecContext(ctx, insert, args...)
+		res, err := s.exec(ctx, tx, insert, args...)
 		if err != nil {
 			return 0, err
 		}
 		return res.LastInsertId()
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, s.q(insert)+s.d.returning(idCol), args...).Scan(&id)
+	err := s.queryRow(ctx, tx, (insert)+s.d.returning(idCol), args...).Scan(&id)
 	return id, err
 }
 
@@ -44,7 +44,7 @@ func (s *Storage) CreateStudy(ctx context.Context, name string, directions []cor
 			return err
 		}
 		for i, d := range directions {
-			_, err := tx.ExecContext(ctx, s.q("INSERT INTO study_directions (direction, study_id, objective) VALUES ("+s.d.enum("studydirection")+", ?, ?)"), d.String(), id, i)
+			_, err := s.exec(ctx, tx, ("INSERT INTO study_directions (direction, study_id, objective) VALUES (" + s.d.enum("studydirection") + ", ?, ?)"), d.String(), id, i)
 			if err != nil {
 				return err
 			}
@@ -80,7 +80,7 @@ func (s *Storage) studies(ctx context.Context, where string, args ...any) ([]cor
 	var out []core.StudyInfo
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
-		rows, err := tx.QueryContext(ctx, s.q("SELECT study_id, study_name FROM studies "+where+" ORDER BY study_id"), args...)
+		rows, err := s.query(ctx, tx, ("SELECT study_id, study_name FROM studies " + where + " ORDER BY study_id"), args...)
 		if err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func (s *Storage) studies(ctx context.Context, where string, args ...any) ([]cor
 			return err
 		}
 		sub := "SELECT study_id FROM studies " + where
-		rows, err = tx.QueryContext(ctx, s.q("SELECT study_id, direction FROM study_directions WHERE study_id IN ("+sub+") ORDER BY study_id, objective"), args...)
+		rows, err = s.query(ctx, tx, ("SELECT study_id, direction FROM study_directions WHERE study_id IN (" + sub + ") ORDER BY study_id, objective"), args...)
 		if err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (s *Storage) keyCol() string {
 // readAttrs reads (owner id, key, value_json) rows into the maps that dst
 // returns.
 func (s *Storage) readAttrs(ctx context.Context, tx *sql.Tx, query string, args []any, dst func(id int64) *map[string]any) error {
-	rows, err := tx.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.query(ctx, tx, (query), args...)
 	if err != nil {
 		return err
 	}
@@ -233,12 +233,12 @@ func (s *Storage) DeleteStudy(ctx context.Context, studyID int64) error {
 		}
 		for _, table := range []string{"trial_params", "trial_values", "trial_intermediate_values",
 			"trial_user_attributes", "trial_system_attributes", "trial_heartbeats"} {
-			if _, err := tx.ExecContext(ctx, s.q("DELETE FROM "+table+" WHERE trial_id IN ("+trials+")"), studyID); err != nil {
+			if _, err := s.exec(ctx, tx, ("DELETE FROM " + table + " WHERE trial_id IN (" + trials + ")"), studyID); err != nil {
 				return err
 			}
 		}
 		for _, table := range []string{"trials", "study_user_attributes", "study_system_attributes", "study_directions", "studies"} {
-			if _, err := tx.ExecContext(ctx, s.q("DELETE FROM "+table+" WHERE study_id = ?"), studyID); err != nil {
+			if _, err := s.exec(ctx, tx, ("DELETE FROM " + table + " WHERE study_id = ?"), studyID); err != nil {
 				return err
 			}
 		}
@@ -261,7 +261,7 @@ func (s *Storage) lockStudy(ctx context.Context, tx *sql.Tx, studyID int64) erro
 		return err
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, s.q("SELECT study_id FROM studies WHERE study_id = ?"+s.d.forUpdate), studyID).Scan(&id)
+	err := s.queryRow(ctx, tx, ("SELECT study_id FROM studies WHERE study_id = ?" + s.d.forUpdate), studyID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
 	}
@@ -291,7 +291,7 @@ func (s *Storage) setStudyAttr(ctx context.Context, table string, studyID int64,
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var id int64
-		err := tx.QueryRowContext(ctx, s.q("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&id)
+		err := s.queryRow(ctx, tx, ("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
 		}
@@ -305,7 +305,7 @@ func (s *Storage) setStudyAttr(ctx context.Context, table string, studyID int64,
 // upsertAttr sets key to the JSON js in an attribute table.
 func (s *Storage) upsertAttr(ctx context.Context, tx *sql.Tx, table, owner string, id int64, key, js string) error {
 	k := s.keyCol()
-	_, err := tx.ExecContext(ctx, s.q("INSERT INTO "+table+" ("+owner+", "+k+", value_json) VALUES (?, ?, ?)"+
+	_, err := s.exec(ctx, tx, ("INSERT INTO " + table + " (" + owner + ", " + k + ", value_json) VALUES (?, ?, ?)" +
 		s.d.upsert(owner+", "+k, "value_json")), id, key, js)
 	return err
 }

@@ -46,7 +46,7 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 		}
 		if spec.Key != "" {
 			var n int
-			err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM trial_system_attributes a JOIN trials t ON a.trial_id = t.trial_id WHERE t.study_id = ? AND a."+s.keyCol()+" = ? AND a.value_json = ?"),
+			err := s.queryRow(ctx, tx, ("SELECT COUNT(*) FROM trial_system_attributes a JOIN trials t ON a.trial_id = t.trial_id WHERE t.study_id = ? AND a." + s.keyCol() + " = ? AND a.value_json = ?"),
 				studyID, core.KeyAttr, keyJSON).Scan(&n)
 			if err != nil {
 				return err
@@ -56,7 +56,7 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 			}
 		}
 		var last sql.NullInt64
-		err := tx.QueryRowContext(ctx, s.q("SELECT MAX(number) FROM trials WHERE study_id = ?"), studyID).Scan(&last)
+		err := s.queryRow(ctx, tx, ("SELECT MAX(number) FROM trials WHERE study_id = ?"), studyID).Scan(&last)
 		if err != nil {
 			return err
 		}
@@ -77,14 +77,14 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 		}
 		for _, st := range spec.Intermediate {
 			v, typ := storedIntermediate(st.Value)
-			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (?, ?, ?, "+s.d.enum("trialintermediatevaluetype")+")"),
+			if _, err := s.exec(ctx, tx, ("INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (?, ?, ?, " + s.d.enum("trialintermediatevaluetype") + ")"),
 				id, st.Step, v, typ); err != nil {
 				return err
 			}
 		}
 		for table, attrs := range map[string]map[string]string{"trial_user_attributes": user, "trial_system_attributes": sys} {
 			for k, js := range attrs {
-				if _, err := tx.ExecContext(ctx, s.q("INSERT INTO "+table+" (trial_id, "+s.keyCol()+", value_json) VALUES (?, ?, ?)"), id, k, js); err != nil {
+				if _, err := s.exec(ctx, tx, ("INSERT INTO " + table + " (trial_id, " + s.keyCol() + ", value_json) VALUES (?, ?, ?)"), id, k, js); err != nil {
 					return err
 				}
 			}
@@ -151,13 +151,13 @@ func (s *Storage) ClaimTrial(ctx context.Context, studyID int64) (core.Trial, er
 		// trial, and should not take SQLite's write lock to learn it.
 		var id int64
 		err := s.readTx(ctx, func(tx *sql.Tx) error {
-			err := tx.QueryRowContext(ctx, s.q("SELECT trial_id FROM trials WHERE study_id = ? AND state = "+s.d.enum("trialstate")+" ORDER BY number LIMIT 1"),
+			err := s.queryRow(ctx, tx, ("SELECT trial_id FROM trials WHERE study_id = ? AND state = " + s.d.enum("trialstate") + " ORDER BY number LIMIT 1"),
 				studyID, core.Waiting.String()).Scan(&id)
 			if !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 			var sid int64
-			err = tx.QueryRowContext(ctx, s.q("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&sid)
+			err = s.queryRow(ctx, tx, ("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&sid)
 			if errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
 			}
@@ -171,7 +171,7 @@ func (s *Storage) ClaimTrial(ctx context.Context, studyID int64) (core.Trial, er
 		}
 		claimed := false
 		err = s.tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, s.q("UPDATE trials SET state = "+s.d.enum("trialstate")+", datetime_start = ? WHERE trial_id = ? AND state = "+s.d.enum("trialstate")),
+			res, err := s.exec(ctx, tx, ("UPDATE trials SET state = " + s.d.enum("trialstate") + ", datetime_start = ? WHERE trial_id = ? AND state = " + s.d.enum("trialstate")),
 				core.Running.String(), now(), id, core.Waiting.String())
 			if err != nil {
 				return err
@@ -198,7 +198,7 @@ func (s *Storage) lockTrial(ctx context.Context, tx *sql.Tx, trialID int64, runn
 		return 0, 0, err
 	}
 	var state string
-	err = tx.QueryRowContext(ctx, s.q("SELECT study_id, number, state FROM trials WHERE trial_id = ?"+s.d.forUpdate), trialID).Scan(&studyID, &number, &state)
+	err = s.queryRow(ctx, tx, ("SELECT study_id, number, state FROM trials WHERE trial_id = ?"+s.d.forUpdate), trialID).Scan(&studyID, &number, &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, fmt.Errorf("%w: trial id %d", storage.ErrNotFound, trialID)
 	}
@@ -237,7 +237,7 @@ func (s *Storage) SetParam(ctx context.Context, trialID int64, p core.Param) err
 				return fmt.Errorf("parameter %q: %w", p.Name, err)
 			}
 		}
-		_, err = tx.ExecContext(ctx, s.q("INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, ?, ?, ?)"),
+		_, err = s.exec(ctx, tx, ("INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, ?, ?, ?)"),
 			trialID, p.Name, p.Internal, dj)
 		if uniqueViolation(err) {
 			return fmt.Errorf("%w: trial %d already has parameter %q", storage.ErrInvalid, number, p.Name)
@@ -262,7 +262,7 @@ func (s *Storage) studyDist(ctx context.Context, tx *sql.Tx, studyID int64, name
 		return d, nil
 	}
 	var dj string
-	err := tx.QueryRowContext(ctx, s.q("SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id WHERE t.study_id = ? AND p.param_name = ? LIMIT 1"), studyID, name).Scan(&dj)
+	err := s.queryRow(ctx, tx, ("SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id WHERE t.study_id = ? AND p.param_name = ? LIMIT 1"), studyID, name).Scan(&dj)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -307,7 +307,7 @@ func (s *Storage) SetIntermediate(ctx context.Context, trialID int64, step int, 
 		if _, _, err := s.lockTrial(ctx, tx, trialID, true); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q("INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (?, ?, ?, "+s.d.enum("trialintermediatevaluetype")+")"+
+		_, err := s.exec(ctx, tx, ("INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (?, ?, ?, " + s.d.enum("trialintermediatevaluetype") + ")" +
 			s.d.upsert("trial_id, step", "intermediate_value", "intermediate_value_type")), trialID, step, v, typ)
 		return err
 	})
@@ -380,7 +380,7 @@ func (s *Storage) Heartbeat(ctx context.Context, trialID int64) error {
 		if _, _, err := s.lockTrial(ctx, tx, trialID, true); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q("INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, "+s.d.now+")"+
+		_, err := s.exec(ctx, tx, ("INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + s.d.now + ")" +
 			s.d.upsert("trial_id", "heartbeat")), trialID)
 		return err
 	})
@@ -402,12 +402,12 @@ func (s *Storage) FinishTrial(ctx context.Context, trialID int64, state core.Sta
 		}
 		for i, v := range values {
 			sv, typ := storedValue(v)
-			if _, err := tx.ExecContext(ctx, s.q("INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, ?, ?, "+s.d.enum("trialvaluetype")+")"+
+			if _, err := s.exec(ctx, tx, ("INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, ?, ?, " + s.d.enum("trialvaluetype") + ")" +
 				s.d.upsert("trial_id, objective", "value", "value_type")), trialID, i, sv, typ); err != nil {
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, s.q("UPDATE trials SET state = "+s.d.enum("trialstate")+", datetime_complete = ? WHERE trial_id = ?"), state.String(), now(), trialID)
+		_, err = s.exec(ctx, tx, ("UPDATE trials SET state = " + s.d.enum("trialstate") + ", datetime_complete = ? WHERE trial_id = ?"), state.String(), now(), trialID)
 		return err
 	})
 }
@@ -443,7 +443,7 @@ func (s *Storage) Trials(ctx context.Context, studyID int64, q storage.TrialQuer
 	var trials []core.Trial
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
 		var sid int64
-		err := tx.QueryRowContext(ctx, s.q("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&sid)
+		err := s.queryRow(ctx, tx, ("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&sid)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
 		}
@@ -469,7 +469,7 @@ func (s *Storage) readTrials(ctx context.Context, cond string, args ...any) ([]c
 // readTrialsTx reads the trials that cond (on trials t, with args) selects,
 // ordered by number, with everything they hold: one query per table.
 func (s *Storage) readTrialsTx(ctx context.Context, tx *sql.Tx, cond string, args ...any) ([]core.Trial, error) {
-	rows, err := tx.QueryContext(ctx, s.q("SELECT t.trial_id, t.number, t.state, t.datetime_start, t.datetime_complete FROM trials t WHERE "+cond+" ORDER BY t.number"), args...)
+	rows, err := s.query(ctx, tx, ("SELECT t.trial_id, t.number, t.state, t.datetime_start, t.datetime_complete FROM trials t WHERE " + cond + " ORDER BY t.number"), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -571,7 +571,7 @@ func (s *Storage) readTrialsTx(ctx context.Context, tx *sql.Tx, cond string, arg
 
 // scanRows runs query and calls scan for each row.
 func (s *Storage) scanRows(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, s.q(query), args...)
+	rows, err := s.query(ctx, tx, (query), args...)
 	if err != nil {
 		return err
 	}
@@ -630,7 +630,7 @@ func (s *Storage) FailStaleTrials(ctx context.Context, studyID int64) ([]core.Tr
 			if err := s.upsertAttr(ctx, tx, "trial_system_attributes", "trial_id", id, core.FailReasonAttr, js); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, s.q("UPDATE trials SET state = "+s.d.enum("trialstate")+", datetime_complete = ? WHERE trial_id = ?"), core.Fail.String(), now(), id)
+			_, err := s.exec(ctx, tx, ("UPDATE trials SET state = " + s.d.enum("trialstate") + ", datetime_complete = ? WHERE trial_id = ?"), core.Fail.String(), now(), id)
 			return err
 		})
 		if errors.Is(err, storage.ErrFinished) || errors.Is(err, storage.ErrNotRunning) {
@@ -660,7 +660,7 @@ func (s *Storage) directions(ctx context.Context, tx *sql.Tx, studyID int64) (in
 	if ok {
 		return n, nil
 	}
-	if err := tx.QueryRowContext(ctx, s.q("SELECT COUNT(*) FROM study_directions WHERE study_id = ?"), studyID).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, tx, ("SELECT COUNT(*) FROM study_directions WHERE study_id = ?"), studyID).Scan(&n); err != nil {
 		return 0, err
 	}
 	s.distMu.Lock()
