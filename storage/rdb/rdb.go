@@ -95,7 +95,34 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Storage, error) {
 		}
 		return nil, fmt.Errorf("rdb: %s: %w", t.safe, err)
 	}
+	if t.dialect == SQLite {
+		if err := s.walMode(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("rdb: %s: WAL mode: %w", t.safe, err)
+		}
+	}
 	return s, nil
+}
+
+// walMode puts a SQLite database in WAL mode, which lets readers run beside
+// the writer. The mode is persistent: every connection, of every process,
+// then uses it. It is set only once initSchema has accepted the database,
+// because the switch rewrites the file's header, and a database that rdb
+// refuses is left untouched. A busy database is retried, as in tx (the
+// switch cannot run in a transaction).
+func (s *Storage) walMode(ctx context.Context) error {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, err := s.db.ExecContext(ctx, "PRAGMA journal_mode=WAL")
+		if err == nil || !retryable(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(rand.Int64N(int64(20*time.Millisecond))) + time.Millisecond):
+		}
+	}
 }
 
 // checkSQLiteFile refuses a file that exists and is not a SQLite database,
@@ -162,9 +189,16 @@ func (s *Storage) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 
 // readTx runs fn in a read-only transaction, so that its queries see one
 // snapshot. In SQLite it takes no write lock (a deferred transaction in WAL
-// mode), so readers never wait for writers.
+// mode), so readers never wait for writers. In PostgreSQL it is Repeatable
+// Read: under the default, Read Committed, each statement has a snapshot of
+// its own, and a trial created between the query of the trials and that of
+// their parameters and attributes would be read half.
 func (s *Storage) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	return s.runTx(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.d.name == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return s.runTx(ctx, opts, fn)
 }
 
 func (s *Storage) runTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {

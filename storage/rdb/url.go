@@ -60,11 +60,11 @@ func parseSQLite(raw, rest string) (target, error) {
 		return target{}, fmt.Errorf("rdb: storage URL %q: SQLite URLs take no options, got %q", raw, query)
 	}
 	path = filepath.Clean(path)
-	// WAL lets readers run beside the writer; a writer takes the lock at
-	// BEGIN (immediate), so that two writers never deadlock on an upgrade;
-	// busy waits are also retried by the storage.
+	// A writer takes the lock at BEGIN (immediate), so that two writers
+	// never deadlock on an upgrade; busy waits are also retried by the
+	// storage. WAL mode is set by Open, once the schema is checked.
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"?_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	return target{dialect: SQLite, driver: "sqlite", dsn: dsn, path: path, safe: raw}, nil
 }
 
