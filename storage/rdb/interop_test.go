@@ -564,14 +564,15 @@ func testTuneToOptuna(t *testing.T, url string) {
 	if v := got.ParamValues(); len(v) != len(trials[0].Params) || v["x"] != -1.0 || v["c"] != "a" || v["ln"] != 512 || v["s10"] != 0.3 {
 		t.Errorf("the trial Optuna claimed has params %v, want all of trial 0's, with the enqueued x -1, c a, ln 512, s10 0.3", v)
 	}
-	// What Optuna's objective got. The enqueued x, -1.0, reaches it as the
-	// Python int -1: tune stores attributes as Go's JSON, which writes a
-	// whole float64 without ".0" (Optuna's json.dumps writes -1.0), and
-	// Optuna's suggest_float returns a fixed parameter as it reads from
-	// fixed_params. The value is right; only its Python type differs.
-	for name, want := range map[string]any{"x": -1.0, "c": "a", "ln": 512.0, "s10": 0.3} {
-		if got := claim.Suggested[name]; got.Value != want {
-			t.Errorf("Optuna's objective got %s = %v (%s), want %v", name, got.Value, got.Type, want)
+	// What Optuna's objective got, with its Python type: tune writes
+	// attributes as Python does (core.PythonJSON), so the enqueued x, -1.0,
+	// reaches suggest_float as the float -1.0, not the int -1.
+	for name, want := range map[string]struct {
+		v   any
+		typ string
+	}{"x": {-1.0, "float"}, "c": {"a", "str"}, "ln": {512.0, "int"}, "s10": {0.3, "float"}} {
+		if got := claim.Suggested[name]; got.Value != want.v || got.Type != want.typ {
+			t.Errorf("Optuna's objective got %s = %v (%s), want %v (%s)", name, got.Value, got.Type, want.v, want.typ)
 		}
 	}
 }

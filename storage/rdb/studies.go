@@ -311,12 +311,13 @@ func (s *Storage) upsertAttr(ctx context.Context, tx *sql.Tx, table, owner strin
 }
 
 // attrJSON encodes an attribute value as the JSON stored in value_json.
+// It is written as Python would write it (core.PythonJSON), so that a float
+// stays a float when Optuna reads it.
 func attrJSON(value any) (string, error) {
-	v, err := core.NormalizeJSON(value)
-	if err != nil {
+	if _, err := core.NormalizeJSON(value); err != nil {
 		return "", fmt.Errorf("%w: %v", storage.ErrInvalid, err)
 	}
-	b, err := json.Marshal(v)
+	b, err := core.PythonJSON(value)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", storage.ErrInvalid, err)
 	}
