@@ -131,18 +131,17 @@ func CreateStudy(ctx context.Context, name string, opts ...Option) (*Study, erro
 	if len(dirs) == 0 {
 		dirs = []core.Direction{core.Minimize}
 	}
-	info, err := c.storage.CreateStudy(ctx, name, dirs)
-	if errors.Is(err, storage.ErrStudyExists) && c.loadIfExists {
-		return load(ctx, name, c)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("tune: create study %q: %w", name, err)
-	}
 	seed := c.seed
 	if seed == 0 {
 		seed = randomSeed()
 	}
-	if err := c.storage.SetStudySystemAttr(ctx, info.ID, SeedAttr, strconv.FormatUint(seed, 10)); err != nil {
+	// The seed is written with the study, so that a worker that loads the
+	// study at once finds it.
+	info, err := c.storage.CreateStudy(ctx, name, dirs, map[string]any{SeedAttr: strconv.FormatUint(seed, 10)})
+	if errors.Is(err, storage.ErrStudyExists) && c.loadIfExists {
+		return load(ctx, name, c)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("tune: create study %q: %w", name, err)
 	}
 	return newStudy(info, c, seed), nil

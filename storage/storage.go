@@ -77,10 +77,12 @@ type TrialQuery struct {
 //   - Every method takes a context and gives up with its error when it is
 //     done.
 type Storage interface {
-	// CreateStudy creates a study. It fails with ErrStudyExists if the name
-	// is taken, and with ErrInvalid for an empty name, no directions or an
+	// CreateStudy creates a study with its first system attributes (which
+	// may be nil), in one atomic step: a concurrent LoadStudy sees the study
+	// with them or not at all. It fails with ErrStudyExists if the name is
+	// taken, and with ErrInvalid for an empty name, no directions or an
 	// invalid direction.
-	CreateStudy(ctx context.Context, name string, directions []core.Direction) (core.StudyInfo, error)
+	CreateStudy(ctx context.Context, name string, directions []core.Direction, systemAttrs map[string]any) (core.StudyInfo, error)
 	// LoadStudy returns the study called name, or ErrNotFound.
 	LoadStudy(ctx context.Context, name string) (core.StudyInfo, error)
 	// Studies returns all studies, ordered by id.

@@ -12,7 +12,7 @@ import (
 func Example() {
 	ctx := context.Background()
 	s := memory.New()
-	study, _ := s.CreateStudy(ctx, "demo", []core.Direction{core.Minimize})
+	study, _ := s.CreateStudy(ctx, "demo", []core.Direction{core.Minimize}, nil)
 	t, _ := s.CreateTrial(ctx, study.ID, storage.TrialSpec{})
 	_ = s.SetParam(ctx, t.ID, core.Param{Name: "x", Internal: 0.5, Dist: core.Float{Low: 0, High: 1}})
 	_ = s.FinishTrial(ctx, t.ID, core.Complete, []float64{0.25})

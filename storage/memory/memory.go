@@ -49,11 +49,15 @@ func New() *Storage {
 var _ storage.Storage = (*Storage)(nil)
 
 // CreateStudy implements storage.Storage.
-func (s *Storage) CreateStudy(ctx context.Context, name string, directions []core.Direction) (core.StudyInfo, error) {
+func (s *Storage) CreateStudy(ctx context.Context, name string, directions []core.Direction, systemAttrs map[string]any) (core.StudyInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return core.StudyInfo{}, err
 	}
 	if err := storage.CheckStudy(name, directions); err != nil {
+		return core.StudyInfo{}, err
+	}
+	sys, err := normalizeAttrs(systemAttrs)
+	if err != nil {
 		return core.StudyInfo{}, err
 	}
 	s.mu.Lock()
@@ -63,7 +67,7 @@ func (s *Storage) CreateStudy(ctx context.Context, name string, directions []cor
 	}
 	s.nextID++
 	st := &study{
-		info:  core.StudyInfo{ID: s.nextID, Name: name, Directions: slices.Clone(directions)},
+		info:  core.StudyInfo{ID: s.nextID, Name: name, Directions: slices.Clone(directions), SystemAttrs: sys},
 		dists: make(map[string]core.Distribution),
 	}
 	s.studies[st.info.ID] = st

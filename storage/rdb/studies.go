@@ -29,12 +29,16 @@ func (s *Storage) insertID(ctx context.Context, tx *sql.Tx, insert, idCol string
 }
 
 // CreateStudy implements storage.Storage.
-func (s *Storage) CreateStudy(ctx context.Context, name string, directions []core.Direction) (core.StudyInfo, error) {
+func (s *Storage) CreateStudy(ctx context.Context, name string, directions []core.Direction, systemAttrs map[string]any) (core.StudyInfo, error) {
 	if err := storage.CheckStudy(name, directions); err != nil {
 		return core.StudyInfo{}, err
 	}
+	sys, err := encodeAttrs(systemAttrs)
+	if err != nil {
+		return core.StudyInfo{}, err
+	}
 	var id int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		id, err = s.insertID(ctx, tx, "INSERT INTO studies (study_name) VALUES (?)", "study_id", name)
 		if uniqueViolation(err) {
@@ -49,12 +53,21 @@ func (s *Storage) CreateStudy(ctx context.Context, name string, directions []cor
 				return err
 			}
 		}
+		for k, js := range sys {
+			if err := s.upsertAttr(ctx, tx, "study_system_attributes", "study_id", id, k, js); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return core.StudyInfo{}, err
 	}
-	return core.StudyInfo{ID: id, Name: name, Directions: append([]core.Direction(nil), directions...)}, nil
+	attrs, err := decodeAttrs(sys)
+	if err != nil {
+		return core.StudyInfo{}, err
+	}
+	return core.StudyInfo{ID: id, Name: name, Directions: append([]core.Direction(nil), directions...), SystemAttrs: attrs}, nil
 }
 
 // LoadStudy implements storage.Storage.
@@ -114,7 +127,12 @@ func (s *Storage) studies(ctx context.Context, where string, args ...any) ([]cor
 				rows.Close()
 				return fmt.Errorf("rdb: study id %d: %w", id, err)
 			}
-			st := &out[byID[id]]
+			i, ok := byID[id]
+			if !ok {
+				rows.Close()
+				return fmt.Errorf("rdb: inconsistent read: a direction of study id %d, which is not among the studies read", id)
+			}
+			st := &out[i]
 			st.Directions = append(st.Directions, d)
 		}
 		if err := closeRows(rows); err != nil {
@@ -122,7 +140,11 @@ func (s *Storage) studies(ctx context.Context, where string, args ...any) ([]cor
 		}
 		for _, table := range []string{"study_user_attributes", "study_system_attributes"} {
 			err := s.readAttrs(ctx, tx, "SELECT study_id, "+s.keyCol()+", value_json FROM "+table+" WHERE study_id IN ("+sub+")", args, func(id int64) *map[string]any {
-				st := &out[byID[id]]
+				i, ok := byID[id]
+				if !ok {
+					return nil // readAttrs reports it
+				}
+				st := &out[i]
 				if table == "study_user_attributes" {
 					return &st.UserAttrs
 				}
@@ -167,6 +189,9 @@ func (s *Storage) readAttrs(ctx context.Context, tx *sql.Tx, query string, args 
 			}
 		}
 		m := dst(id)
+		if m == nil {
+			return fmt.Errorf("rdb: inconsistent read: attribute %q of id %d, which is not among the rows read", key, id)
+		}
 		if *m == nil {
 			*m = map[string]any{}
 		}

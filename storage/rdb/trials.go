@@ -496,6 +496,15 @@ func (s *Storage) readTrialsTx(ctx context.Context, tx *sql.Tx, cond string, arg
 		return trials, err
 	}
 	sub := "SELECT t.trial_id FROM trials t WHERE " + cond
+	// at finds the trial of a row; the reads share one snapshot, so a row of
+	// a trial not read above is a bug, reported rather than misfiled.
+	at := func(id int64) (*core.Trial, error) {
+		i, ok := byID[id]
+		if !ok {
+			return nil, fmt.Errorf("rdb: inconsistent read: a row of trial id %d, which is not among the trials read", id)
+		}
+		return &trials[i], nil
+	}
 	// Parameters, in the order they were set.
 	if err := s.scanRows(ctx, tx, "SELECT trial_id, param_name, param_value, distribution_json FROM trial_params WHERE trial_id IN ("+sub+") ORDER BY param_id", args, func(rows *sql.Rows) error {
 		var id int64
@@ -510,7 +519,10 @@ func (s *Storage) readTrialsTx(ctx context.Context, tx *sql.Tx, cond string, arg
 			return fmt.Errorf("trial id %d, parameter %q: %w", id, p.Name, err)
 		}
 		p.Internal, p.Dist = v.Float64, d
-		t := &trials[byID[id]]
+		t, err := at(id)
+		if err != nil {
+			return err
+		}
 		t.Params = append(t.Params, p)
 		return nil
 	}); err != nil {
@@ -523,7 +535,10 @@ func (s *Storage) readTrialsTx(ctx context.Context, tx *sql.Tx, cond string, arg
 		if err := rows.Scan(&id, &v, &typ); err != nil {
 			return err
 		}
-		t := &trials[byID[id]]
+		t, err := at(id)
+		if err != nil {
+			return err
+		}
 		t.Values = append(t.Values, readValue(v, typ))
 		return nil
 	}); err != nil {
@@ -537,7 +552,10 @@ func (s *Storage) readTrialsTx(ctx context.Context, tx *sql.Tx, cond string, arg
 		if err := rows.Scan(&id, &step, &v, &typ); err != nil {
 			return err
 		}
-		t := &trials[byID[id]]
+		t, err := at(id)
+		if err != nil {
+			return err
+		}
 		t.Intermediate = append(t.Intermediate, core.Step{Step: step, Value: readValue(v, typ)})
 		return nil
 	}); err != nil {
@@ -549,14 +567,21 @@ func (s *Storage) readTrialsTx(ctx context.Context, tx *sql.Tx, cond string, arg
 		if err := rows.Scan(&id, &hb); err != nil {
 			return err
 		}
-		trials[byID[id]].Heartbeat = hb.t
+		t, err := at(id)
+		if err != nil {
+			return err
+		}
+		t.Heartbeat = hb.t
 		return nil
 	}); err != nil {
 		return nil, err
 	}
 	for _, table := range []string{"trial_user_attributes", "trial_system_attributes"} {
 		err := s.readAttrs(ctx, tx, "SELECT trial_id, "+s.keyCol()+", value_json FROM "+table+" WHERE trial_id IN ("+sub+")", args, func(id int64) *map[string]any {
-			t := &trials[byID[id]]
+			t, err := at(id)
+			if err != nil {
+				return nil // readAttrs reports it
+			}
 			if table == "trial_user_attributes" {
 				return &t.UserAttrs
 			}

@@ -61,7 +61,7 @@ func newStudy(t *testing.T, s storage.Storage, dirs ...core.Direction) core.Stud
 		dirs = []core.Direction{core.Minimize}
 	}
 	name := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
-	st, err := s.CreateStudy(ctx(), name, dirs)
+	st, err := s.CreateStudy(ctx(), name, dirs, nil)
 	if err != nil {
 		t.Fatalf("CreateStudy(%q): %v", name, err)
 	}
@@ -128,16 +128,16 @@ func testStudies(t *testing.T, s storage.Storage) {
 	if seen != 2 {
 		t.Errorf("Studies lists %d of the 2 studies created", seen)
 	}
-	_, err = s.CreateStudy(ctx(), a.Name, []core.Direction{core.Minimize})
+	_, err = s.CreateStudy(ctx(), a.Name, []core.Direction{core.Minimize}, nil)
 	wantErr(t, "CreateStudy with a taken name", err, storage.ErrStudyExists)
 }
 
 func testStudyErrors(t *testing.T, s storage.Storage) {
-	_, err := s.CreateStudy(ctx(), "", []core.Direction{core.Minimize})
+	_, err := s.CreateStudy(ctx(), "", []core.Direction{core.Minimize}, nil)
 	wantErr(t, "CreateStudy with no name", err, storage.ErrInvalid)
-	_, err = s.CreateStudy(ctx(), t.Name()+"-nodir", nil)
+	_, err = s.CreateStudy(ctx(), t.Name()+"-nodir", nil, nil)
 	wantErr(t, "CreateStudy with no direction", err, storage.ErrInvalid)
-	_, err = s.CreateStudy(ctx(), t.Name()+"-baddir", []core.Direction{core.Direction(7)})
+	_, err = s.CreateStudy(ctx(), t.Name()+"-baddir", []core.Direction{core.Direction(7)}, nil)
 	wantErr(t, "CreateStudy with a bad direction", err, storage.ErrInvalid)
 	_, err = s.LoadStudy(ctx(), t.Name()+"-nodir")
 	wantErr(t, "LoadStudy after a refused create", err, storage.ErrNotFound)
@@ -149,6 +149,17 @@ func testStudyAttrs(t *testing.T, s storage.Storage) {
 	mustOK(t, "SetStudyUserAttr", s.SetStudyUserAttr(ctx(), st.ID, "n", 3))
 	mustOK(t, "SetStudyUserAttr", s.SetStudyUserAttr(ctx(), st.ID, "n", 4)) // overwrite
 	mustOK(t, "SetStudySystemAttr", s.SetStudySystemAttr(ctx(), st.ID, "nested", map[string]any{"a": []int{1, 2}, "b": nil}))
+	withAttrs, err := s.CreateStudy(ctx(), t.Name()+"-with-attrs", []core.Direction{core.Minimize}, map[string]any{"seed": "42", "n": 1})
+	mustOK(t, "CreateStudy with system attributes", err)
+	t.Cleanup(func() { _ = s.DeleteStudy(context.Background(), withAttrs.ID) })
+	if withAttrs.SystemAttrs["seed"] != "42" || withAttrs.SystemAttrs["n"] != 1.0 {
+		t.Errorf("CreateStudy returned system attrs %v, want seed=42 n=1", withAttrs.SystemAttrs)
+	}
+	if loaded, _ := s.LoadStudy(ctx(), withAttrs.Name); loaded.SystemAttrs["seed"] != "42" || len(loaded.SystemAttrs) != 2 {
+		t.Errorf("LoadStudy after CreateStudy with system attributes: %v", loaded.SystemAttrs)
+	}
+	_, err = s.CreateStudy(ctx(), t.Name()+"-bad-attrs", []core.Direction{core.Minimize}, map[string]any{"bad": math.NaN()})
+	wantErr(t, "CreateStudy with a NaN system attribute", err, storage.ErrInvalid)
 	got, err := s.LoadStudy(ctx(), st.Name)
 	mustOK(t, "LoadStudy", err)
 	if got.UserAttrs["owner"] != "ada" || got.UserAttrs["n"] != 4.0 {
@@ -177,7 +188,7 @@ func testDeleteStudy(t *testing.T, s storage.Storage) {
 	wantErr(t, "Trial after delete", err, storage.ErrNotFound)
 	wantErr(t, "DeleteStudy twice", s.DeleteStudy(ctx(), st.ID), storage.ErrNotFound)
 	// The name is free again.
-	again, err := s.CreateStudy(ctx(), st.Name, []core.Direction{core.Minimize})
+	again, err := s.CreateStudy(ctx(), st.Name, []core.Direction{core.Minimize}, nil)
 	mustOK(t, "CreateStudy with a deleted study's name", err)
 	_ = s.DeleteStudy(ctx(), again.ID)
 }
@@ -695,7 +706,10 @@ func testCanceled(t *testing.T, s storage.Storage) {
 	tr := newTrial(t, s, st.ID)
 	c, cancel := context.WithCancel(context.Background())
 	cancel()
-	wantErr(t, "CreateStudy", func() error { _, err := s.CreateStudy(c, t.Name()+"-c", []core.Direction{core.Minimize}); return err }(), context.Canceled)
+	wantErr(t, "CreateStudy", func() error {
+		_, err := s.CreateStudy(c, t.Name()+"-c", []core.Direction{core.Minimize}, nil)
+		return err
+	}(), context.Canceled)
 	wantErr(t, "CreateTrial", func() error { _, err := s.CreateTrial(c, st.ID, storage.TrialSpec{}); return err }(), context.Canceled)
 	wantErr(t, "FinishTrial", s.FinishTrial(c, tr.ID, core.Fail, nil), context.Canceled)
 	wantErr(t, "Trials", func() error { _, err := s.Trials(c, st.ID, storage.TrialQuery{}); return err }(), context.Canceled)
@@ -717,7 +731,7 @@ func testOddText(t *testing.T, s storage.Storage) {
 	long := strings.Repeat("x€", 5000) // 10,000 characters
 	for i, text := range odd {
 		name := fmt.Sprintf("%s %d %s", t.Name(), i, text)
-		st, err := s.CreateStudy(ctx(), name, []core.Direction{core.Minimize})
+		st, err := s.CreateStudy(ctx(), name, []core.Direction{core.Minimize}, nil)
 		mustOK(t, "CreateStudy", err)
 		t.Cleanup(func() { _ = s.DeleteStudy(context.Background(), st.ID) })
 		got, err := s.LoadStudy(ctx(), name)
@@ -742,14 +756,14 @@ func testOddText(t *testing.T, s storage.Storage) {
 		}
 	}
 	tooLong := strings.Repeat("é", storage.MaxNameLen+1)
-	_, err := s.CreateStudy(ctx(), tooLong, []core.Direction{core.Minimize})
+	_, err := s.CreateStudy(ctx(), tooLong, []core.Direction{core.Minimize}, nil)
 	wantErr(t, "CreateStudy with a name of 513 characters", err, storage.ErrInvalid)
 	if _, err := s.LoadStudy(ctx(), tooLong); !errors.Is(err, storage.ErrNotFound) && !errors.Is(err, storage.ErrInvalid) {
 		t.Errorf("LoadStudy of a refused name: %v", err)
 	}
 	st := newStudy(t, s)
 	wantErr(t, "SetStudyUserAttr with a key of 513 characters", s.SetStudyUserAttr(ctx(), st.ID, tooLong, 1), storage.ErrInvalid)
-	_, err = s.CreateStudy(ctx(), strings.Repeat("é", storage.MaxNameLen), []core.Direction{core.Minimize})
+	_, err = s.CreateStudy(ctx(), strings.Repeat("é", storage.MaxNameLen), []core.Direction{core.Minimize}, nil)
 	mustOK(t, "CreateStudy with a name of 512 characters", err)
 	if info, err := s.LoadStudy(ctx(), strings.Repeat("é", storage.MaxNameLen)); err == nil {
 		_ = s.DeleteStudy(ctx(), info.ID)
