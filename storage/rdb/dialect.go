@@ -18,6 +18,9 @@ type dialect struct {
 	// forUpdate locks the selected rows until the transaction ends (SQLite
 	// needs none: a write transaction locks the whole database).
 	forUpdate string
+	// share locks the rows an INSERT ... SELECT reads against updates until
+	// the statement ends, where the database does not do so by itself.
+	share string
 	// now is the database's current local time, as stored in datetime
 	// columns (fractional seconds where the column has them).
 	now string

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,8 +33,11 @@ type Storage struct {
 	dists  map[string]core.Distribution // parsed distribution_json
 	known  map[paramKey]core.Distribution
 	ndirs  map[int64]int // directions per study
-	stmts  sync.Map      // query -> *sql.Stmt (SQLite)
-	nstmts atomic.Int32
+	// trialStudies holds the study of each running trial this storage
+	// created or claimed.
+	trialStudies map[int64]int64
+	stmts        sync.Map // query -> *sql.Stmt (SQLite)
+	nstmts       atomic.Int32
 }
 
 // maxStmts bounds the prepared statements kept.
@@ -78,12 +82,16 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Storage, error) {
 			return nil, err
 		}
 	}
-	db, err := sql.Open(t.driver, t.dsn)
+	dsn := t.dsn
+	if t.dialect == Postgres {
+		dsn = asyncCommits(dsn)
+	}
+	db, err := sql.Open(t.driver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("rdb: open %s: %w", t.safe, err)
 	}
 	s := &Storage{db: db, d: dialects[t.dialect], t: t, opts: opts,
-		dists: map[string]core.Distribution{}, known: map[paramKey]core.Distribution{}, ndirs: map[int64]int{}}
+		dists: map[string]core.Distribution{}, known: map[paramKey]core.Distribution{}, ndirs: map[int64]int{}, trialStudies: map[int64]int64{}}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("rdb: connect to %s: %w", t.safe, err)
@@ -202,6 +210,27 @@ func (s *Storage) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 func (s *Storage) runTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	return s.retrying(ctx, func() error { return s.tryTx(ctx, opts, fn) })
+}
+
+// durableTx is tx for the writes that must survive a crash of the database
+// server once they return: PostgreSQL connections commit asynchronously
+// (see Open), and these transactions ask for a synchronous commit.
+func (s *Storage) durableTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.d.name != Postgres {
+		return s.tx(ctx, fn)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// retrying runs fn again with back-off while it fails because the database
+// is busy or a transaction deadlocked, up to MaxRetryWait.
+func (s *Storage) retrying(ctx context.Context, fn func() error) error {
 	limit := s.opts.MaxRetryWait
 	if limit <= 0 {
 		limit = time.Minute
@@ -209,7 +238,7 @@ func (s *Storage) runTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.T
 	deadline := time.Now().Add(limit)
 	wait := time.Millisecond
 	for {
-		err := s.tryTx(ctx, opts, fn)
+		err := fn()
 		if err == nil || !retryable(err) || time.Now().After(deadline) {
 			return err
 		}
@@ -281,29 +310,49 @@ func (st *scanTime) parse(s string) error {
 
 var _ storage.Storage = (*Storage)(nil)
 
-// The statements of a transaction go through exec, query and queryRow,
-// which bind the query for the dialect and, for SQLite, reuse one prepared
-// statement per query and connection (pgx caches its own; MySQL queries are
-// interpolated by the client): parsing SQL was a sixth of a trial's time.
-func (s *Storage) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
-	if st := s.stmt(ctx, query); st != nil {
-		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
-	}
-	return tx.ExecContext(ctx, s.q(query), args...)
+// conn is what statements run on: a transaction, or the database itself
+// for a statement that is a transaction of its own.
+type conn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func (s *Storage) query(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
-	if st := s.stmt(ctx, query); st != nil {
-		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+// Statements go through exec, query and queryRow, which bind the query for
+// the dialect and, for SQLite, reuse one prepared statement per query and
+// connection (pgx caches its own; MySQL queries are interpolated by the
+// client): parsing SQL was a sixth of a trial's time.
+func (s *Storage) exec(ctx context.Context, c conn, query string, args ...any) (sql.Result, error) {
+	if st := s.prepared(ctx, c, query); st != nil {
+		return st.ExecContext(ctx, args...)
 	}
-	return tx.QueryContext(ctx, s.q(query), args...)
+	return c.ExecContext(ctx, s.q(query), args...)
 }
 
-func (s *Storage) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
-	if st := s.stmt(ctx, query); st != nil {
-		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+func (s *Storage) query(ctx context.Context, c conn, query string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(ctx, c, query); st != nil {
+		return st.QueryContext(ctx, args...)
 	}
-	return tx.QueryRowContext(ctx, s.q(query), args...)
+	return c.QueryContext(ctx, s.q(query), args...)
+}
+
+func (s *Storage) queryRow(ctx context.Context, c conn, query string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, c, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.QueryRowContext(ctx, s.q(query), args...)
+}
+
+// prepared returns the prepared statement of query for c, or nil.
+func (s *Storage) prepared(ctx context.Context, c conn, query string) *sql.Stmt {
+	st := s.stmt(ctx, query)
+	if st == nil {
+		return nil
+	}
+	if tx, ok := c.(*sql.Tx); ok {
+		return tx.StmtContext(ctx, st)
+	}
+	return st
 }
 
 // stmt returns the prepared statement of query, for SQLite; nil otherwise
@@ -329,4 +378,21 @@ func (s *Storage) stmt(ctx context.Context, query string) *sql.Stmt {
 	}
 	s.nstmts.Add(1)
 	return st
+}
+
+// asyncCommits makes a PostgreSQL connection commit without waiting for the
+// disk (unless the URL says otherwise): the many small writes of a running
+// trial (its creation, parameters, intermediate values, heartbeats) then
+// cost a round trip each instead of a flush. A crash of the server may lose
+// the last of them, never a told trial: Tell (FinishTrial) and the other
+// writes that must last commit synchronously (durableTx), which also flushes
+// everything written before them.
+func asyncCommits(dsn string) string {
+	if strings.Contains(dsn, "synchronous_commit=") {
+		return dsn
+	}
+	if strings.Contains(dsn, "?") {
+		return dsn + "&synchronous_commit=off"
+	}
+	return dsn + "?synchronous_commit=off"
 }

@@ -15,7 +15,7 @@ import (
 
 // insertID runs an INSERT (written without RETURNING) and returns the new
 // row's id.
-func (s *Storage) insertID(ctx context.Context, tx *sql.Tx, insert, idCol string, args ...any) (int64, error) {
+func (s *Storage) insertID(ctx context.Context, tx conn, insert, idCol string, args ...any) (int64, error) {
 	if s.d.name == MySQL {
 		res, err := s.exec(ctx, tx, insert, args...)
 		if err != nil {
@@ -38,7 +38,7 @@ func (s *Storage) CreateStudy(ctx context.Context, name string, directions []cor
 		return core.StudyInfo{}, err
 	}
 	var id int64
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.durableTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		id, err = s.insertID(ctx, tx, "INSERT INTO studies (study_name) VALUES (?)", "study_id", name)
 		if uniqueViolation(err) {
@@ -248,7 +248,7 @@ func closeRows(rows *sql.Rows) error {
 
 // DeleteStudy implements storage.Storage.
 func (s *Storage) DeleteStudy(ctx context.Context, studyID int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.durableTx(ctx, func(tx *sql.Tx) error {
 		if err := s.lockStudy(ctx, tx, studyID); err != nil {
 			return err
 		}
@@ -314,9 +314,9 @@ func (s *Storage) setStudyAttr(ctx context.Context, table string, studyID int64,
 	if err := s.checkID("study", studyID); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.durableTx(ctx, func(tx *sql.Tx) error {
 		var id int64
-		err := s.queryRow(ctx, tx, ("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&id)
+		err := s.queryRow(ctx, tx, "SELECT study_id FROM studies WHERE study_id = ?", studyID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
 		}

@@ -94,6 +94,7 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 	if err != nil {
 		return core.Trial{}, err
 	}
+	s.remember(id, studyID)
 	// The new trial is what was written: build its record rather than read
 	// it back.
 	rec.ID, rec.State, rec.Start = id, spec.State, startT
@@ -147,44 +148,38 @@ func (s *Storage) ClaimTrial(ctx context.Context, studyID int64) (core.Trial, er
 		return core.Trial{}, err
 	}
 	for {
-		// Look in a read-only transaction first: most asks find no Waiting
-		// trial, and should not take SQLite's write lock to learn it.
-		var id int64
-		err := s.readTx(ctx, func(tx *sql.Tx) error {
-			err := s.queryRow(ctx, tx, ("SELECT trial_id FROM trials WHERE study_id = ? AND state = " + s.d.enum("trialstate") + " ORDER BY number LIMIT 1"),
-				studyID, core.Waiting.String()).Scan(&id)
-			if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			var sid int64
-			err = s.queryRow(ctx, tx, ("SELECT study_id FROM studies WHERE study_id = ?"), studyID).Scan(&sid)
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
-			}
-			if err != nil {
-				return err
-			}
-			return storage.ErrNoWaiting
+		// Look first, outside any transaction: most asks find no Waiting
+		// trial, and should not take a lock to learn it.
+		var sid int64
+		var id sql.NullInt64
+		err := s.retrying(ctx, func() error {
+			return s.queryRow(ctx, s.db, "SELECT s.study_id, (SELECT t.trial_id FROM trials t WHERE t.study_id = s.study_id AND t.state = "+s.d.enum("trialstate")+
+				" ORDER BY t.number LIMIT 1) FROM studies s WHERE s.study_id = ?", core.Waiting.String(), studyID).Scan(&sid, &id)
 		})
-		if err != nil {
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return core.Trial{}, fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
+		case err != nil:
 			return core.Trial{}, err
+		case !id.Valid:
+			return core.Trial{}, storage.ErrNoWaiting
 		}
-		claimed := false
-		err = s.tx(ctx, func(tx *sql.Tx) error {
-			res, err := s.exec(ctx, tx, ("UPDATE trials SET state = " + s.d.enum("trialstate") + ", datetime_start = ? WHERE trial_id = ? AND state = " + s.d.enum("trialstate")),
-				core.Running.String(), now(), id, core.Waiting.String())
+		var n int64
+		err = s.retrying(ctx, func() error {
+			res, err := s.exec(ctx, s.db, "UPDATE trials SET state = "+s.d.enum("trialstate")+", datetime_start = ? WHERE trial_id = ? AND state = "+s.d.enum("trialstate"),
+				core.Running.String(), now(), id.Int64, core.Waiting.String())
 			if err != nil {
 				return err
 			}
-			n, err := res.RowsAffected()
-			claimed = n == 1
+			n, err = res.RowsAffected()
 			return err
 		})
 		if err != nil {
 			return core.Trial{}, err
 		}
-		if claimed {
-			return s.Trial(ctx, id)
+		if n == 1 {
+			s.remember(id.Int64, studyID)
+			return s.Trial(ctx, id.Int64)
 		}
 		// Another worker claimed it between the look and the update.
 	}
@@ -222,39 +217,111 @@ func (s *Storage) SetParam(ctx context.Context, trialID int64, p core.Param) err
 	if err := storage.CheckParam(p); err != nil {
 		return err
 	}
-	dj := core.DistributionJSON(p.Dist)
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		studyID, number, err := s.lockTrial(ctx, tx, trialID, true)
+	if err := s.checkID("trial", trialID); err != nil {
+		return err
+	}
+	studyID, err := s.trialStudy(ctx, trialID)
+	if err != nil {
+		return err
+	}
+	old, err := s.studyDist(ctx, s.db, studyID, p.Name)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		if err := core.CheckCompatible(old, p.Dist); err != nil {
+			return fmt.Errorf("parameter %q: %w", p.Name, err)
+		}
+	}
+	err = s.writeLive(ctx, trialID, true, "trial_params", "param_name, param_value, distribution_json", "?, ?, ?", "",
+		p.Name, p.Internal, core.DistributionJSON(p.Dist))
+	if uniqueViolation(err) {
+		return fmt.Errorf("%w: trial id %d already has parameter %q", storage.ErrInvalid, trialID, p.Name)
+	}
+	if err == nil && old == nil {
+		s.distMu.Lock()
+		s.known[paramKey{studyID, p.Name}] = p.Dist
+		s.distMu.Unlock()
+	}
+	return err
+}
+
+// writeLive writes a row of a trial that may still change (Running, or
+// also Waiting unless running is set), in one statement that is its own
+// transaction:
+//
+//	INSERT INTO table (trial_id, cols) SELECT ?, exprs FROM trials
+//	WHERE trial_id = ? AND state IN (...) [FOR SHARE] [upsert]
+//
+// The lock on the trial's row (FOR SHARE in PostgreSQL; InnoDB locks what
+// INSERT ... SELECT reads; SQLite locks the database) makes the check of the
+// state and the write one step: a trial that another worker finishes
+// meanwhile is not written to. When nothing is written, it says why
+// (ErrNotFound, ErrFinished, ErrNotRunning).
+func (s *Storage) writeLive(ctx context.Context, trialID int64, running bool, table, cols, exprs, upsert string, args ...any) error {
+	states := []any{core.Running.String()}
+	in := s.d.enum("trialstate")
+	if !running {
+		states = append(states, core.Waiting.String())
+		in += ", " + s.d.enum("trialstate")
+	}
+	q := "INSERT INTO " + table + " (trial_id, " + cols + ") SELECT ?, " + exprs +
+		" FROM trials WHERE trial_id = ? AND state IN (" + in + ")" + s.d.share + upsert
+	all := append(append(append([]any{trialID}, args...), trialID), states...)
+	var n int64
+	err := s.retrying(ctx, func() error {
+		res, err := s.exec(ctx, s.db, q, all...)
 		if err != nil {
 			return err
 		}
-		old, err := s.studyDist(ctx, tx, studyID, p.Name)
-		if err != nil {
-			return err
-		}
-		if old != nil {
-			if err := core.CheckCompatible(old, p.Dist); err != nil {
-				return fmt.Errorf("parameter %q: %w", p.Name, err)
-			}
-		}
-		_, err = s.exec(ctx, tx, ("INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, ?, ?, ?)"),
-			trialID, p.Name, p.Internal, dj)
-		if uniqueViolation(err) {
-			return fmt.Errorf("%w: trial %d already has parameter %q", storage.ErrInvalid, number, p.Name)
-		}
-		if err == nil && old == nil {
-			s.distMu.Lock()
-			s.known[paramKey{studyID, p.Name}] = p.Dist
-			s.distMu.Unlock()
-		}
+		n, err = res.RowsAffected()
 		return err
 	})
+	if err != nil || n > 0 {
+		return err
+	}
+	// Nothing written: the trial is missing or no longer live (or, in
+	// MySQL, an upsert found the row already as it would write it).
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, _, err := s.lockTrial(ctx, tx, trialID, running)
+		return err
+	})
+}
+
+// trialStudy returns the study of a trial, from memory for the trials this
+// storage created or claimed.
+func (s *Storage) trialStudy(ctx context.Context, trialID int64) (int64, error) {
+	s.distMu.Lock()
+	id, ok := s.trialStudies[trialID]
+	s.distMu.Unlock()
+	if ok {
+		return id, nil
+	}
+	err := s.queryRow(ctx, s.db, "SELECT study_id FROM trials WHERE trial_id = ?", trialID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%w: trial id %d", storage.ErrNotFound, trialID)
+	}
+	return id, err
+}
+
+// remember notes the study of a trial this storage created or claimed, for
+// trialStudy; forget drops it when the trial ends.
+func (s *Storage) remember(trialID, studyID int64) {
+	s.distMu.Lock()
+	s.trialStudies[trialID] = studyID
+	s.distMu.Unlock()
+}
+
+func (s *Storage) forget(trialID int64) {
+	s.distMu.Lock()
+	delete(s.trialStudies, trialID)
+	s.distMu.Unlock()
 }
 
 // studyDist returns the distribution that parameter name has in the study
 // (nil if none yet). A parameter's kind, log scale and choices never change
 // in a study, so the first answer is kept.
-func (s *Storage) studyDist(ctx context.Context, tx *sql.Tx, studyID int64, name string) (core.Distribution, error) {
+func (s *Storage) studyDist(ctx context.Context, c conn, studyID int64, name string) (core.Distribution, error) {
 	s.distMu.Lock()
 	d, ok := s.known[paramKey{studyID, name}]
 	s.distMu.Unlock()
@@ -262,7 +329,7 @@ func (s *Storage) studyDist(ctx context.Context, tx *sql.Tx, studyID int64, name
 		return d, nil
 	}
 	var dj string
-	err := s.queryRow(ctx, tx, ("SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id WHERE t.study_id = ? AND p.param_name = ? LIMIT 1"), studyID, name).Scan(&dj)
+	err := s.queryRow(ctx, c, "SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id WHERE t.study_id = ? AND p.param_name = ? LIMIT 1", studyID, name).Scan(&dj)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -302,15 +369,13 @@ func (s *Storage) SetIntermediate(ctx context.Context, trialID int64, step int, 
 	if step < 0 {
 		return fmt.Errorf("%w: step %d is negative", storage.ErrInvalid, step)
 	}
-	v, typ := storedIntermediate(value)
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, _, err := s.lockTrial(ctx, tx, trialID, true); err != nil {
-			return err
-		}
-		_, err := s.exec(ctx, tx, ("INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (?, ?, ?, " + s.d.enum("trialintermediatevaluetype") + ")" +
-			s.d.upsert("trial_id, step", "intermediate_value", "intermediate_value_type")), trialID, step, v, typ)
+	if err := s.checkID("trial", trialID); err != nil {
 		return err
-	})
+	}
+	v, typ := storedIntermediate(value)
+	return s.writeLive(ctx, trialID, true, "trial_intermediate_values", "step, intermediate_value, intermediate_value_type",
+		"?, ?, "+s.d.enum("trialintermediatevaluetype"), s.d.upsert("trial_id, step", "intermediate_value", "intermediate_value_type"),
+		step, v, typ)
 }
 
 // storedValue and storedIntermediate are Optuna's encodings of values:
@@ -365,30 +430,26 @@ func (s *Storage) setTrialAttr(ctx context.Context, table string, trialID int64,
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, _, err := s.lockTrial(ctx, tx, trialID, false); err != nil {
-			return err
-		}
-		return s.upsertAttr(ctx, tx, table, "trial_id", trialID, key, js)
-	})
+	if err := s.checkID("trial", trialID); err != nil {
+		return err
+	}
+	k := s.keyCol()
+	return s.writeLive(ctx, trialID, false, table, k+", value_json", "?, ?", s.d.upsert("trial_id, "+k, "value_json"), key, js)
 }
 
 // Heartbeat implements storage.Storage. The time is the database's, so
 // that workers on machines with unequal clocks agree on staleness.
 func (s *Storage) Heartbeat(ctx context.Context, trialID int64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, _, err := s.lockTrial(ctx, tx, trialID, true); err != nil {
-			return err
-		}
-		_, err := s.exec(ctx, tx, ("INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, " + s.d.now + ")" +
-			s.d.upsert("trial_id", "heartbeat")), trialID)
+	if err := s.checkID("trial", trialID); err != nil {
 		return err
-	})
+	}
+	return s.writeLive(ctx, trialID, true, "trial_heartbeats", "heartbeat", s.d.now, s.d.upsert("trial_id", "heartbeat"))
 }
 
 // FinishTrial implements storage.Storage.
 func (s *Storage) FinishTrial(ctx context.Context, trialID int64, state core.State, values []float64) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	defer s.forget(trialID)
+	return s.durableTx(ctx, func(tx *sql.Tx) error {
 		studyID, _, err := s.lockTrial(ctx, tx, trialID, true)
 		if err != nil {
 			return err
@@ -647,7 +708,7 @@ func (s *Storage) FailStaleTrials(ctx context.Context, studyID int64) ([]core.Tr
 	}
 	var failed []core.Trial
 	for _, id := range ids {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.durableTx(ctx, func(tx *sql.Tx) error {
 			if _, _, err := s.lockTrial(ctx, tx, id, true); err != nil {
 				return err
 			}
