@@ -60,7 +60,9 @@ func (s *Study) beat(ctx context.Context, t *Trial) (stop func()) {
 	if hb == nil {
 		return func() {}
 	}
-	s.heartbeat(ctx, t)
+	if t.rec.Heartbeat.IsZero() { // not beaten when it was created
+		s.heartbeat(ctx, t)
+	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {

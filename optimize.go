@@ -108,7 +108,7 @@ func (s *Study) OptimizeMulti(ctx context.Context, objective MultiObjective, opt
 				fail(err)
 				return
 			}
-			t, err := s.Ask(runCtx)
+			t, err := s.ask(runCtx, true)
 			switch {
 			case errors.Is(err, ErrExhausted):
 				exhausted.Store(true)
@@ -169,10 +169,19 @@ func call(ctx context.Context, f MultiObjective, t *Trial) (values []float64, er
 // one, and otherwise creates a new one (as the sampler plans it, if the
 // sampler is a sampler.Planner). It fails with ErrExhausted when the sampler
 // has no point left. The trial carries ctx (see Trial).
+//
+// Ask records no heartbeat: a trial that a loop of the caller's own runs is
+// never taken for one whose worker died. Optimize's trials beat.
 func (s *Study) Ask(ctx context.Context) (*Trial, error) {
+	return s.ask(ctx, false)
+}
+
+// ask is Ask; with beat, a new trial is created with its first heartbeat
+// (Optimize then keeps it beating).
+func (s *Study) ask(ctx context.Context, beat bool) (*Trial, error) {
 	rec, err := s.storage.ClaimTrial(ctx, s.info.ID)
 	if errors.Is(err, storage.ErrNoWaiting) {
-		rec, err = s.newTrial(ctx)
+		rec, err = s.newTrial(ctx, beat)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("tune: ask: %w", err)
@@ -193,10 +202,13 @@ func (s *Study) Ask(ctx context.Context) (*Trial, error) {
 }
 
 // newTrial creates a Running trial, planned by the sampler if it plans.
-func (s *Study) newTrial(ctx context.Context) (core.Trial, error) {
+func (s *Study) newTrial(ctx context.Context, beat bool) (core.Trial, error) {
 	planner, ok := s.sampler.(sampler.Planner)
+	if _, iv := s.heartbeats(); iv <= 0 {
+		beat = false
+	}
 	if !ok {
-		return s.storage.CreateTrial(ctx, s.info.ID, storage.TrialSpec{})
+		return s.storage.CreateTrial(ctx, s.info.ID, storage.TrialSpec{Heartbeat: beat})
 	}
 	for attempt := 0; ; attempt++ {
 		s.planMu.Lock()
@@ -205,7 +217,7 @@ func (s *Study) newTrial(ctx context.Context) (core.Trial, error) {
 		if err != nil {
 			return core.Trial{}, err
 		}
-		rec, err := s.storage.CreateTrial(ctx, s.info.ID, storage.TrialSpec{Key: plan.Key, SystemAttrs: plan.SystemAttrs})
+		rec, err := s.storage.CreateTrial(ctx, s.info.ID, storage.TrialSpec{Key: plan.Key, SystemAttrs: plan.SystemAttrs, Heartbeat: beat})
 		if !errors.Is(err, storage.ErrDuplicateKey) {
 			return rec, err
 		}

@@ -42,6 +42,9 @@ type TrialSpec struct {
 	// processes, so of several workers creating trials with one key exactly
 	// one succeeds. The key is stored as the system attribute core.KeyAttr.
 	Key string
+	// Heartbeat records the trial's first heartbeat as it is created (for
+	// a Running trial), saving the Heartbeat call that would follow.
+	Heartbeat bool
 	// Intermediate are the trial's first intermediate values (a retried
 	// trial carries over those of the trial it retries); steps must be >= 0
 	// and distinct.

@@ -229,6 +229,9 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 	}
 	if spec.State == core.Running {
 		t.rec.Start = s.now()
+		if spec.Heartbeat {
+			t.rec.Heartbeat = t.rec.Start
+		}
 	} else {
 		st.waiting = append(st.waiting, t.rec.Number)
 	}

@@ -18,6 +18,8 @@ type dialect struct {
 	// forUpdate locks the selected rows until the transaction ends (SQLite
 	// needs none: a write transaction locks the whole database).
 	forUpdate string
+	// timestamp is a parameter in a SELECT list that fills a datetime column.
+	timestamp string
 	// share locks the rows an INSERT ... SELECT reads against updates until
 	// the statement ends, where the database does not do so by itself.
 	share string
@@ -37,6 +39,7 @@ type dialect struct {
 var dialects = map[Dialect]*dialect{
 	SQLite: {
 		name:      SQLite,
+		timestamp: "?",
 		now:       `strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime')`,
 		enum:      func(string) string { return "?" },
 		upsert:    onConflict,
@@ -44,6 +47,7 @@ var dialects = map[Dialect]*dialect{
 	},
 	Postgres: {
 		name:      Postgres,
+		timestamp: "?::timestamp",
 		forUpdate: " FOR UPDATE",
 		now:       `LOCALTIMESTAMP`,
 		enum:      func(t string) string { return "?::" + t },
@@ -52,6 +56,7 @@ var dialects = map[Dialect]*dialect{
 	},
 	MySQL: {
 		name:      MySQL,
+		timestamp: "?",
 		forUpdate: " FOR UPDATE",
 		now:       `NOW(6)`,
 		enum:      func(string) string { return "?" },

@@ -55,25 +55,43 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 				return fmt.Errorf("%w: %q", storage.ErrDuplicateKey, spec.Key)
 			}
 		}
-		var last sql.NullInt64
-		err := s.queryRow(ctx, tx, ("SELECT MAX(number) FROM trials WHERE study_id = ?"), studyID).Scan(&last)
-		if err != nil {
-			return err
-		}
-		number := 0
-		if last.Valid {
-			number = int(last.Int64) + 1
-		}
 		var start any
 		if spec.State == core.Running {
 			startT = time.Now().Truncate(time.Microsecond)
 			start = startT.Format(timeLayout)
 		}
-		rec.Number = number
-		id, err = s.insertID(ctx, tx, "INSERT INTO trials (number, study_id, state, datetime_start) VALUES (?, ?, "+s.d.enum("trialstate")+", ?)",
-			"trial_id", number, studyID, spec.State.String(), start)
-		if err != nil {
-			return err
+		// Number it after the last trial of the study, which the lock on the
+		// study's row keeps still (Optuna counts the trials before it, the
+		// same number).
+		if s.d.name == MySQL {
+			var last sql.NullInt64
+			if err := s.queryRow(ctx, tx, "SELECT MAX(number) FROM trials WHERE study_id = ?", studyID).Scan(&last); err != nil {
+				return err
+			}
+			rec.Number = 0
+			if last.Valid {
+				rec.Number = int(last.Int64) + 1
+			}
+			var err error
+			id, err = s.insertID(ctx, tx, "INSERT INTO trials (number, study_id, state, datetime_start) VALUES (?, ?, ?, ?)",
+				"trial_id", rec.Number, studyID, spec.State.String(), start)
+			if err != nil {
+				return err
+			}
+		} else {
+			// One statement where the database has RETURNING.
+			err := s.queryRow(ctx, tx, "INSERT INTO trials (number, study_id, state, datetime_start) SELECT COALESCE(MAX(number) + 1, 0), ?, "+
+				s.d.enum("trialstate")+", "+s.d.timestamp+" FROM trials WHERE study_id = ? RETURNING trial_id, number",
+				studyID, spec.State.String(), start, studyID).Scan(&id, &rec.Number)
+			if err != nil {
+				return err
+			}
+		}
+		if spec.Heartbeat && spec.State == core.Running {
+			if _, err := s.exec(ctx, tx, "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, "+s.d.now+")", id); err != nil {
+				return err
+			}
+			rec.Heartbeat = startT
 		}
 		for _, st := range spec.Intermediate {
 			v, typ := storedIntermediate(st.Value)

@@ -601,6 +601,11 @@ func testHeartbeat(t *testing.T, s storage.Storage) {
 	if second := getTrial(t, s, tr.ID).Heartbeat; !second.After(first) {
 		t.Errorf("second heartbeat %v is not after the first %v", second, first)
 	}
+	beaten, err := s.CreateTrial(ctx(), st.ID, storage.TrialSpec{Heartbeat: true})
+	mustOK(t, "CreateTrial(Heartbeat)", err)
+	if hb := getTrial(t, s, beaten.ID).Heartbeat; hb.Before(before) || beaten.Heartbeat.IsZero() {
+		t.Errorf("a trial created with its heartbeat has heartbeat %v (record %v)", hb, beaten.Heartbeat)
+	}
 }
 
 func testTimes(t *testing.T, s storage.Storage) {
