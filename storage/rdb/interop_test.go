@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,6 +32,7 @@ import (
 	"github.com/go-tune/tune/pruner"
 	"github.com/go-tune/tune/storage"
 	"github.com/go-tune/tune/storage/rdb"
+	"github.com/go-tune/tune/storage/rdb/rdbtest"
 )
 
 // python is the interpreter that has Optuna (a python3 earlier on PATH may
@@ -710,7 +710,7 @@ func TestInteropConcurrent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: two optimizers of 200 trials each")
 	}
-	url := serverDB(t, "postgresql")
+	url := rdbtest.ServerURL(t, "postgresql")
 	needPython(t, pyModulesFor(url)...)
 	ctx := context.Background()
 	st := openURL(t, url)
@@ -872,21 +872,8 @@ func TestInteropUnknownRevision(t *testing.T) {
 	})
 	for _, dialect := range []string{"postgresql", "mysql"} {
 		t.Run(dialect, func(t *testing.T) {
-			dbURL := serverDB(t, dialect)
-			u, err := neturl.Parse(dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			driver, dsn := "pgx", strings.Replace(dbURL, "postgresql://", "postgres://", 1)
-			if dialect == "mysql" {
-				pw, _ := u.User.Password()
-				driver, dsn = "mysql", fmt.Sprintf("%s:%s@tcp(%s)%s", u.User.Username(), pw, u.Host, u.Path)
-			}
-			db, err := sql.Open(driver, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
+			dbURL := rdbtest.ServerURL(t, dialect)
+			db := rdbtest.Open(t, dbURL)
 			for _, q := range []string{
 				"CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))",
 				"INSERT INTO alembic_version (version_num) VALUES ('" + rev + "')",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-tune/tune/storage"
 	"github.com/go-tune/tune/storage/rdb"
+	"github.com/go-tune/tune/storage/rdb/rdbtest"
 	"github.com/go-tune/tune/storage/storagetest"
 )
 
@@ -25,8 +26,8 @@ func openURL(t testing.TB, url string) *rdb.Storage {
 func dialectURLs(t *testing.T) map[string]func(t *testing.T) string {
 	return map[string]func(t *testing.T) string{
 		"sqlite":     func(t *testing.T) string { return "sqlite:///" + filepath.Join(t.TempDir(), "tune.db") },
-		"postgresql": func(t *testing.T) string { return serverDB(t, "postgresql") },
-		"mysql":      func(t *testing.T) string { return serverDB(t, "mysql") },
+		"postgresql": func(t *testing.T) string { return rdbtest.ServerURL(t, "postgresql") },
+		"mysql":      func(t *testing.T) string { return rdbtest.ServerURL(t, "mysql") },
 	}
 }
 

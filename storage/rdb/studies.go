@@ -304,10 +304,7 @@ func (s *Storage) SetStudySystemAttr(ctx context.Context, studyID int64, key str
 }
 
 func (s *Storage) setStudyAttr(ctx context.Context, table string, studyID int64, key string, value any) error {
-	if err := storage.CheckName("attribute key", key); err != nil {
-		return err
-	}
-	js, err := attrJSON(value)
+	js, err := attrJSON(key, value)
 	if err != nil {
 		return err
 	}
@@ -335,10 +332,14 @@ func (s *Storage) upsertAttr(ctx context.Context, tx *sql.Tx, table, owner strin
 	return err
 }
 
-// attrJSON encodes an attribute value as the JSON stored in value_json.
+// attrJSON checks an attribute's key and encodes its value as the JSON
+// stored in value_json.
 // It is written as Python would write it (core.PythonJSON), so that a float
 // stays a float when Optuna reads it.
-func attrJSON(value any) (string, error) {
+func attrJSON(key string, value any) (string, error) {
+	if err := storage.CheckName("attribute key", key); err != nil {
+		return "", err
+	}
 	if _, err := core.NormalizeJSON(value); err != nil {
 		return "", fmt.Errorf("%w: %v", storage.ErrInvalid, err)
 	}

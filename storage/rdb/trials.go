@@ -32,7 +32,7 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 	}
 	var keyJSON string
 	if spec.Key != "" {
-		if keyJSON, err = attrJSON(spec.Key); err != nil {
+		if keyJSON, err = attrJSON(core.KeyAttr, spec.Key); err != nil {
 			return core.Trial{}, err
 		}
 		sys[core.KeyAttr] = keyJSON
@@ -146,10 +146,7 @@ func decodeAttrs(m map[string]string) (map[string]any, error) {
 func encodeAttrs(m map[string]any) (map[string]string, error) {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
-		if err := storage.CheckName("attribute key", k); err != nil {
-			return nil, err
-		}
-		js, err := attrJSON(v)
+		js, err := attrJSON(k, v)
 		if err != nil {
 			return nil, fmt.Errorf("attribute %q: %w", k, err)
 		}
@@ -441,10 +438,7 @@ func (s *Storage) SetTrialSystemAttr(ctx context.Context, trialID int64, key str
 }
 
 func (s *Storage) setTrialAttr(ctx context.Context, table string, trialID int64, key string, value any) error {
-	if err := storage.CheckName("attribute key", key); err != nil {
-		return err
-	}
-	js, err := attrJSON(value)
+	js, err := attrJSON(key, value)
 	if err != nil {
 		return err
 	}
@@ -730,7 +724,7 @@ func (s *Storage) FailStaleTrials(ctx context.Context, studyID int64) ([]core.Tr
 			if _, _, err := s.lockTrial(ctx, tx, id, true); err != nil {
 				return err
 			}
-			js, _ := attrJSON(StaleReason)
+			js, _ := attrJSON(core.FailReasonAttr, StaleReason)
 			if err := s.upsertAttr(ctx, tx, "trial_system_attributes", "trial_id", id, core.FailReasonAttr, js); err != nil {
 				return err
 			}

@@ -4,12 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,12 +17,10 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/go-sql-driver/mysql" // the drivers of serverDB
-	_ "github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/go-tune/tune"
 	"github.com/go-tune/tune/storage"
 	"github.com/go-tune/tune/storage/rdb"
+	"github.com/go-tune/tune/storage/rdb/rdbtest"
 )
 
 var bg = context.Background()
@@ -40,74 +35,10 @@ var (
 	sqliteDB = backend{"sqlite", func(t *testing.T) string {
 		return "sqlite:///" + filepath.Join(t.TempDir(), "x.db") // an absolute path: sqlite:////tmp/...
 	}}
-	postgres = backend{"postgresql", func(t *testing.T) string { return serverDB(t, "postgresql") }}
-	mysql    = backend{"mysql", func(t *testing.T) string { return serverDB(t, "mysql") }}
+	postgres = backend{"postgresql", func(t *testing.T) string { return rdbtest.ServerURL(t, "postgresql") }}
+	mysql    = backend{"mysql", func(t *testing.T) string { return rdbtest.ServerURL(t, "mysql") }}
 	backends = []backend{sqliteDB, postgres, mysql}
 )
-
-// servers are the database servers of the tests: the environment variable
-// that names a server's URL (the database given is only connected to), and
-// its default. As in the tests of storage/rdb, "off" skips a server's tests.
-var servers = map[string]struct{ env, def string }{
-	"postgresql": {"TUNE_TEST_POSTGRES", "postgresql://root@127.0.0.1:5432/postgres"},
-	"mysql":      {"TUNE_TEST_MYSQL", "mysql://root@127.0.0.1:3306/test"},
-}
-
-// serverDB creates a database on the server of the dialect ("postgresql"
-// or "mysql") and returns its storage URL; the database is dropped when the
-// test ends. Where no server answers, the test is skipped, except in CI
-// (CI=true), where it fails. It is the serverDB of storage/rdb's tests.
-func serverDB(t *testing.T, dialect string) string {
-	t.Helper()
-	srv := servers[dialect]
-	admin := os.Getenv(srv.env)
-	if admin == "" {
-		admin = srv.def
-	}
-	if admin == "off" {
-		t.Skipf("%s tests are off (%s=off)", dialect, srv.env)
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("%s: %v", srv.env, err)
-	}
-	driver, dsn := "pgx", strings.Replace(admin, "postgresql://", "postgres://", 1)
-	if dialect == "mysql" {
-		pw, _ := u.User.Password()
-		driver, dsn = "mysql", fmt.Sprintf("%s:%s@tcp(%s)%s", u.User.Username(), pw, u.Host, u.Path)
-	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(bg, 5*time.Second)
-	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s server at %s does not answer (%v); CI must run these tests", dialect, u.Redacted(), err)
-		}
-		t.Skipf("no %s server answers at %s (%v); set %s to one, or to off", dialect, u.Redacted(), err, srv.env)
-	}
-	name := fmt.Sprintf("tune_test_%d_%d", time.Now().UnixNano()%1e9, rand.IntN(1e6))
-	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		db.Close()
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(bg, 30*time.Second)
-		defer cancel()
-		if dialect == "postgresql" {
-			_, _ = db.ExecContext(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-		}
-		if _, err := db.ExecContext(ctx, "DROP DATABASE "+name); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-		db.Close()
-	})
-	u.Path = "/" + name
-	return u.String()
-}
 
 // openStorage opens the storage at url for the test, with opts, and closes
 // it when the test ends.
