@@ -24,10 +24,13 @@ import (
 // concurrent use by goroutines, and any number of processes may open the
 // same database.
 type Storage struct {
-	db   *sql.DB
-	d    *dialect
-	t    target
-	opts Options
+	db *sql.DB
+	// durable is the pool of the writes that must last: in PostgreSQL, a
+	// pool whose connections commit synchronously (db's do not); else db.
+	durable *sql.DB
+	d       *dialect
+	t       target
+	opts    Options
 
 	distMu sync.Mutex
 	dists  map[string]core.Distribution // parsed distribution_json
@@ -90,7 +93,15 @@ func OpenWith(ctx context.Context, url string, opts Options) (*Storage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rdb: open %s: %w", t.safe, err)
 	}
-	s := &Storage{db: db, d: dialects[t.dialect], t: t, opts: opts,
+	durable := db
+	if t.dialect == Postgres && dsn != t.dsn {
+		// A second pool for the writes that must last (durableTx).
+		if durable, err = sql.Open(t.driver, addParam(t.dsn, "synchronous_commit=on")); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("rdb: open %s: %w", t.safe, err)
+		}
+	}
+	s := &Storage{db: db, durable: durable, d: dialects[t.dialect], t: t, opts: opts,
 		dists: map[string]core.Distribution{}, known: map[paramKey]core.Distribution{}, ndirs: map[int64]int{}, trialStudies: map[int64]int64{}}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -161,6 +172,9 @@ func (s *Storage) Close() error {
 		st.(*sql.Stmt).Close()
 		return true
 	})
+	if s.durable != s.db {
+		s.durable.Close()
+	}
 	return s.db.Close()
 }
 
@@ -210,22 +224,14 @@ func (s *Storage) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 func (s *Storage) runTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
-	return s.retrying(ctx, func() error { return s.tryTx(ctx, opts, fn) })
+	return s.retrying(ctx, func() error { return s.tryTx(ctx, s.db, opts, fn) })
 }
 
 // durableTx is tx for the writes that must survive a crash of the database
 // server once they return: PostgreSQL connections commit asynchronously
 // (see Open), and these transactions ask for a synchronous commit.
 func (s *Storage) durableTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	if s.d.name != Postgres {
-		return s.tx(ctx, fn)
-	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
-			return err
-		}
-		return fn(tx)
-	})
+	return s.retrying(ctx, func() error { return s.tryTx(ctx, s.durable, nil, fn) })
 }
 
 // retrying runs fn again with back-off while it fails because the database
@@ -253,8 +259,8 @@ func (s *Storage) retrying(ctx context.Context, fn func() error) error {
 	}
 }
 
-func (s *Storage) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) (err error) {
-	tx, err := s.db.BeginTx(ctx, opts)
+func (s *Storage) tryTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) (err error) {
+	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -389,10 +395,14 @@ func (s *Storage) stmt(ctx context.Context, query string) *sql.Stmt {
 // everything written before them.
 func asyncCommits(dsn string) string {
 	if strings.Contains(dsn, "synchronous_commit=") {
-		return dsn
+		return dsn // the URL says how
 	}
+	return addParam(dsn, "synchronous_commit=off")
+}
+
+func addParam(dsn, param string) string {
 	if strings.Contains(dsn, "?") {
-		return dsn + "&synchronous_commit=off"
+		return dsn + "&" + param
 	}
-	return dsn + "?synchronous_commit=off"
+	return dsn + "?" + param
 }

@@ -461,6 +461,9 @@ func (s *Storage) Heartbeat(ctx context.Context, trialID int64) error {
 // FinishTrial implements storage.Storage.
 func (s *Storage) FinishTrial(ctx context.Context, trialID int64, state core.State, values []float64) error {
 	defer s.forget(trialID)
+	if s.d.name == Postgres {
+		return s.finishPostgres(ctx, trialID, state, values)
+	}
 	return s.durableTx(ctx, func(tx *sql.Tx) error {
 		studyID, _, err := s.lockTrial(ctx, tx, trialID, true)
 		if err != nil {
@@ -482,6 +485,55 @@ func (s *Storage) FinishTrial(ctx context.Context, trialID int64, state core.Sta
 		}
 		_, err = s.exec(ctx, tx, ("UPDATE trials SET state = " + s.d.enum("trialstate") + ", datetime_complete = ? WHERE trial_id = ?"), state.String(), now(), trialID)
 		return err
+	})
+}
+
+// finishPostgres is FinishTrial in one statement (one round trip): the
+// update of the state, only while the trial is Running, and the insert of
+// its values, on the durable pool.
+func (s *Storage) finishPostgres(ctx context.Context, trialID int64, state core.State, values []float64) error {
+	if err := s.checkID("trial", trialID); err != nil {
+		return err
+	}
+	studyID, err := s.trialStudy(ctx, trialID)
+	if err != nil {
+		return err
+	}
+	ndir, err := s.directions(ctx, s.db, studyID)
+	if err != nil {
+		return err
+	}
+	if err := storage.CheckFinish(state, values, ndir); err != nil {
+		return err
+	}
+	var q strings.Builder
+	q.WriteString("WITH t AS (UPDATE trials SET state = ?::trialstate, datetime_complete = ?::timestamp WHERE trial_id = ? AND state = ?::trialstate RETURNING trial_id)")
+	args := []any{state.String(), now(), trialID, core.Running.String()}
+	if len(values) > 0 {
+		q.WriteString(", v AS (INSERT INTO trial_values (trial_id, objective, value, value_type) SELECT t.trial_id, x.o, x.v, x.ty FROM t, (VALUES ")
+		for i, v := range values {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?::integer, ?::double precision, ?::trialvaluetype)")
+			sv, typ := storedValue(v)
+			args = append(args, i, sv, typ)
+		}
+		q.WriteString(") AS x(o, v, ty) ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value, value_type = excluded.value_type)")
+	}
+	q.WriteString(" SELECT COUNT(*) FROM t")
+	var n int
+	if err := s.retrying(ctx, func() error { return s.queryRow(ctx, s.durable, q.String(), args...).Scan(&n) }); err != nil {
+		return err
+	}
+	if n == 1 {
+		return nil
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error { // why not: missing, finished or Waiting
+		if _, _, err := s.lockTrial(ctx, tx, trialID, true); err != nil {
+			return err
+		}
+		return fmt.Errorf("rdb: trial id %d was not finished", trialID)
 	})
 }
 
@@ -751,7 +803,7 @@ const StaleReason = "stale heartbeat"
 
 // directions returns how many directions the study has; they never change,
 // so the answer is kept.
-func (s *Storage) directions(ctx context.Context, tx *sql.Tx, studyID int64) (int, error) {
+func (s *Storage) directions(ctx context.Context, tx conn, studyID int64) (int, error) {
 	s.distMu.Lock()
 	n, ok := s.ndirs[studyID]
 	s.distMu.Unlock()
