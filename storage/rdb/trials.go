@@ -60,6 +60,7 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 			startT = time.Now().Truncate(time.Microsecond)
 			start = startT.Format(timeLayout)
 		}
+		beat := spec.Heartbeat && spec.State == core.Running // each try anew
 		// Number it after the last trial of the study, which the lock on the
 		// study's row keeps still (Optuna counts the trials before it, the
 		// same number).
@@ -79,19 +80,25 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 				return err
 			}
 		} else {
-			// One statement where the database has RETURNING.
-			err := s.queryRow(ctx, tx, "INSERT INTO trials (number, study_id, state, datetime_start) SELECT COALESCE(MAX(number) + 1, 0), ?, "+
-				s.d.enum("trialstate")+", "+s.d.timestamp+" FROM trials WHERE study_id = ? RETURNING trial_id, number",
-				studyID, spec.State.String(), start, studyID).Scan(&id, &rec.Number)
+			// One statement where the database has RETURNING; in PostgreSQL
+			// the first heartbeat goes in it too, so that the study's row is
+			// locked for one round trip less.
+			insert := "INSERT INTO trials (number, study_id, state, datetime_start) SELECT COALESCE(MAX(number) + 1, 0), ?, " +
+				s.d.enum("trialstate") + ", " + s.d.timestamp + " FROM trials WHERE study_id = ? RETURNING trial_id, number"
+			if beat && s.d.name == Postgres {
+				insert = "WITH t AS (" + insert + "), h AS (INSERT INTO trial_heartbeats (trial_id, heartbeat) SELECT trial_id, " + s.d.now +
+					" FROM t) SELECT trial_id, number FROM t"
+				beat = false // done
+			}
+			err := s.queryRow(ctx, tx, insert, studyID, spec.State.String(), start, studyID).Scan(&id, &rec.Number)
 			if err != nil {
 				return err
 			}
 		}
-		if spec.Heartbeat && spec.State == core.Running {
+		if beat {
 			if _, err := s.exec(ctx, tx, "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, "+s.d.now+")", id); err != nil {
 				return err
 			}
-			rec.Heartbeat = startT
 		}
 		for _, st := range spec.Intermediate {
 			v, typ := storedIntermediate(st.Value)
@@ -116,6 +123,9 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 	// The new trial is what was written: build its record rather than read
 	// it back.
 	rec.ID, rec.State, rec.Start = id, spec.State, startT
+	if spec.Heartbeat && spec.State == core.Running {
+		rec.Heartbeat = startT
+	}
 	for _, st := range spec.Intermediate {
 		rec.SetIntermediate(st.Step, st.Value)
 	}
