@@ -34,13 +34,13 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/go-tune/tune"
+	"github.com/go-tune/tune/internal/benchutil"
 )
 
 //go:embed optuna_asktell.py
@@ -122,7 +122,7 @@ func run(sizes []int, trials, repeats, memTrials int, python string, withOptuna,
 			}
 			runs[r] = float64(d.Nanoseconds()) / 1e3 / float64(trials)
 		}
-		tuneMicros[i] = median(runs)
+		tuneMicros[i] = benchutil.Median(runs)
 	}
 	var storageMB, cacheMB float64
 	if memTrials > 0 {
@@ -186,22 +186,15 @@ func run(sizes []int, trials, repeats, memTrials int, python string, withOptuna,
 
 	fmt.Println("\ntargets:")
 	for i, n := range sizes {
-		fmt.Printf("  %-6s %d finished: %.2f µs/trial <= %g µs\n", verdict(tuneMicros[i] <= targetMicros), n, tuneMicros[i], targetMicros)
+		fmt.Printf("  %-6s %d finished: %.2f µs/trial <= %g µs\n", benchutil.Verdict(tuneMicros[i] <= targetMicros), n, tuneMicros[i], targetMicros)
 	}
 	if len(sizes) > 1 {
-		fmt.Printf("  %-6s flat: %.2fx <= %gx\n", verdict(flat <= targetFlatness), flat, targetFlatness)
+		fmt.Printf("  %-6s flat: %.2fx <= %gx\n", benchutil.Verdict(flat <= targetFlatness), flat, targetFlatness)
 	}
 	if memTrials == 100_000 {
-		fmt.Printf("  %-6s memory: %.1f MB < %g MB\n", verdict(storageMB < targetMB), storageMB, targetMB)
+		fmt.Printf("  %-6s memory: %.1f MB < %g MB\n", benchutil.Verdict(storageMB < targetMB), storageMB, targetMB)
 	}
 	return nil
-}
-
-func verdict(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "NOT MET"
 }
 
 // askTell runs one trial by hand: Ask, the 5 parameters, Tell. It is the
@@ -287,7 +280,7 @@ func heapMB(ctx context.Context, n int) (storageMB, cacheMB float64, err error) 
 // runOptuna runs optuna_asktell.py with python, or says why it did not.
 func runOptuna(python string, sizes []int, trials, repeats, memTrials int, withMem bool) (*optunaResult, string) {
 	if out, err := exec.Command(python, "-c", "import optuna").CombinedOutput(); err != nil {
-		return nil, fmt.Sprintf("%s cannot import optuna (%v: %s)", python, err, lastLine(out))
+		return nil, fmt.Sprintf("%s cannot import optuna (%v: %s)", python, err, benchutil.LastLine(out))
 	}
 	strs := make([]string, len(sizes))
 	for i, n := range sizes {
@@ -305,7 +298,7 @@ func runOptuna(python string, sizes []int, trials, repeats, memTrials int, withM
 	fmt.Fprintf(os.Stderr, "asktell: running the Optuna reference (%s optuna_asktell.py)...\n", python)
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Sprintf("optuna_asktell.py failed (%v: %s)", err, lastLine(stderr.Bytes()))
+		return nil, fmt.Sprintf("optuna_asktell.py failed (%v: %s)", err, benchutil.LastLine(stderr.Bytes()))
 	}
 	var r optunaResult
 	if err := json.Unmarshal(out, &r); err != nil {
@@ -325,17 +318,4 @@ func (r *optunaResult) micros(finished int) (float64, bool) {
 		}
 	}
 	return 0, false
-}
-
-func lastLine(b []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return lines[len(lines)-1]
-}
-
-func median(xs []float64) float64 {
-	s := slices.Sorted(slices.Values(xs))
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

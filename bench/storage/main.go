@@ -65,6 +65,7 @@ import (
 	"time"
 
 	"github.com/go-tune/tune"
+	"github.com/go-tune/tune/internal/benchutil"
 	"github.com/go-tune/tune/storage"
 	"github.com/go-tune/tune/storage/rdb"
 )
@@ -222,7 +223,7 @@ func (r *cellResult) median() float64 {
 	if r == nil || len(r.rates) == 0 {
 		return 0
 	}
-	return median(r.rates)
+	return benchutil.Median(r.rates)
 }
 
 type cellKey struct {
@@ -324,7 +325,7 @@ func run(ctx context.Context, c config) error {
 func (b *bench) checkOptuna() {
 	out, err := exec.Command(b.python, "-c", "import optuna, platform; print('Optuna %s, Python %s' % (optuna.__version__, platform.python_version()))").CombinedOutput()
 	if err != nil {
-		b.optunaWhy = fmt.Sprintf("%s cannot import optuna (%v: %s)", b.python, err, lastLine(out))
+		b.optunaWhy = fmt.Sprintf("%s cannot import optuna (%v: %s)", b.python, err, benchutil.LastLine(out))
 		return
 	}
 	b.optunaVersion = strings.TrimSpace(string(out))
@@ -412,7 +413,7 @@ func (b *bench) repeat(ctx context.Context, be backend, procs int, tool string, 
 	} else {
 		out, err := exec.CommandContext(ctx, b.python, b.script, "create", db.optunaURL, studyName).CombinedOutput()
 		if err != nil {
-			return 0, fmt.Errorf("optuna create_study: %v: %s", err, lastLine(out))
+			return 0, fmt.Errorf("optuna create_study: %v: %s", err, benchutil.LastLine(out))
 		}
 		for i := range argv {
 			argv[i] = []string{b.python, b.script, "work", db.optunaURL, studyName, strconv.Itoa(n)}
@@ -500,7 +501,7 @@ func runWorkers(ctx context.Context, argv [][]string) ([]workerReport, error) {
 		cancel()
 		_ = p.cmd.Wait()
 		p.cmd.Process = nil // waited for
-		return fmt.Errorf("worker %s: %v: %s", what, err, lastLine(p.stderr.Bytes()))
+		return fmt.Errorf("worker %s: %v: %s", what, err, benchutil.LastLine(p.stderr.Bytes()))
 	}
 	for i, a := range argv {
 		p := &proc{cmd: exec.CommandContext(ctx, a[0], a[1:]...)}
@@ -545,7 +546,7 @@ func runWorkers(ctx context.Context, argv [][]string) ([]workerReport, error) {
 		}
 		if err := p.cmd.Wait(); err != nil {
 			p.cmd.Process = nil
-			return nil, fmt.Errorf("worker: %v: %s", err, lastLine(p.stderr.Bytes()))
+			return nil, fmt.Errorf("worker: %v: %s", err, benchutil.LastLine(p.stderr.Bytes()))
 		}
 		p.cmd.Process = nil
 	}
@@ -736,7 +737,7 @@ func (l *latencyDB) measure(ctx context.Context, n, trials, repeats int) (float6
 		}
 		runs[r] = float64(total.Nanoseconds()) / 1e3 / float64(trials)
 	}
-	return median(runs), nil
+	return benchutil.Median(runs), nil
 }
 
 // report prints the tables and the verdicts.
@@ -776,7 +777,7 @@ func (b *bench) report(backends []backend, lat []float64) {
 					ratioS = fmt.Sprintf("%.1fx", ratio)
 				}
 				if be.name() != "mysql" || suffix == "" {
-					verdictS = verdict(ok) + suffix
+					verdictS = benchutil.Verdict(ok) + suffix
 				}
 				if be.name() != "mysql" { // the target is for SQLite and PostgreSQL
 					allMet = allMet && ok
@@ -817,10 +818,10 @@ func (b *bench) report(backends []backend, lat []float64) {
 	}
 
 	fmt.Println("\ntargets:")
-	fmt.Printf("  %-7s throughput: tune >= %gx Optuna in every SQLite and PostgreSQL cell\n", verdict(allMet), targetRatio)
+	fmt.Printf("  %-7s throughput: tune >= %gx Optuna in every SQLite and PostgreSQL cell\n", benchutil.Verdict(allMet), targetRatio)
 	if len(lat) > 1 {
 		fmt.Printf("  %-7s latency: %.2fx <= %gx from %d to %d finished trials\n",
-			verdict(flat <= targetFlatness), flat, targetFlatness, b.latencySizes[0], b.latencySizes[len(lat)-1])
+			benchutil.Verdict(flat <= targetFlatness), flat, targetFlatness, b.latencySizes[0], b.latencySizes[len(lat)-1])
 	}
 }
 
@@ -876,24 +877,4 @@ func (b *bench) reportProfile(backends []backend) {
 			}
 		}
 	}
-}
-
-func verdict(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "NOT MET"
-}
-
-func lastLine(b []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return lines[len(lines)-1]
-}
-
-func median(xs []float64) float64 {
-	s := slices.Sorted(slices.Values(xs))
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
