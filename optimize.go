@@ -179,10 +179,7 @@ func (s *Study) Ask(ctx context.Context) (*Trial, error) {
 // ask is Ask; with beat, a new trial is created with its first heartbeat
 // (Optimize then keeps it beating).
 func (s *Study) ask(ctx context.Context, beat bool) (*Trial, error) {
-	rec, err := s.storage.ClaimTrial(ctx, s.info.ID)
-	if errors.Is(err, storage.ErrNoWaiting) {
-		rec, err = s.newTrial(ctx, beat)
-	}
+	rec, err := s.newTrial(ctx, beat)
 	if err != nil {
 		return nil, fmt.Errorf("tune: ask: %w", err)
 	}
@@ -201,14 +198,21 @@ func (s *Study) ask(ctx context.Context, beat bool) (*Trial, error) {
 	return t, nil
 }
 
-// newTrial creates a Running trial, planned by the sampler if it plans.
+// newTrial claims the study's first Waiting trial or, if there is none,
+// creates a Running trial, planned by the sampler if it plans. Without a
+// plan, that is one storage call (storage.TrialSpec.OrClaim).
 func (s *Study) newTrial(ctx context.Context, beat bool) (core.Trial, error) {
 	planner, ok := s.sampler.(sampler.Planner)
 	if _, iv := s.heartbeats(); iv <= 0 {
 		beat = false
 	}
 	if !ok {
-		return s.storage.CreateTrial(ctx, s.info.ID, storage.TrialSpec{Heartbeat: beat})
+		return s.storage.CreateTrial(ctx, s.info.ID, storage.TrialSpec{OrClaim: true, Heartbeat: beat})
+	}
+	// A planned trial: the Waiting trials go first, before a plan is made.
+	rec, err := s.storage.ClaimTrial(ctx, s.info.ID)
+	if !errors.Is(err, storage.ErrNoWaiting) {
+		return rec, err
 	}
 	for attempt := 0; ; attempt++ {
 		s.planMu.Lock()
@@ -289,6 +293,15 @@ func (s *Study) Tell(ctx context.Context, t *Trial, values []float64, err error)
 		return FrozenTrial{}, fmt.Errorf("%w: trial %d is %v", ErrTrialFinished, t.rec.Number, t.rec.State)
 	}
 	state, values, reason := t.outcome(values, err)
+	if e := t.flushLocked(ctx); e != nil {
+		if errors.Is(e, storage.ErrFinished) || errors.Is(e, storage.ErrNotFound) {
+			// Finished by another worker (a stale heartbeat) or deleted.
+			t.done = errors.Is(e, storage.ErrFinished)
+			return FrozenTrial{}, fmt.Errorf("tune: tell trial %d: %w", t.rec.Number, storageErr(e))
+		}
+		// The trial cannot be recorded as it ran: it fails, saying why.
+		state, values, reason = core.Fail, nil, e.Error()
+	}
 	var errs []error
 	if state == core.Fail {
 		if e := s.storage.SetTrialSystemAttr(ctx, t.rec.ID, FailReasonAttr, reason); e != nil {

@@ -43,6 +43,12 @@ type Study struct {
 	cbMu    sync.Mutex
 	stop    atomic.Bool
 
+	// dists holds the distribution each parameter was first written with
+	// by this handle (name -> core.Distribution), so that a trial whose
+	// parameters are held back (storage.ParamBatcher) is told at once when
+	// it asks for an incompatible one.
+	dists sync.Map
+
 	retryPolicy RetryPolicy
 	staleMu     sync.Mutex
 	staleAt     time.Time // when failStale last ran

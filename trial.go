@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-tune/tune/core"
 	"github.com/go-tune/tune/storage"
@@ -18,6 +21,14 @@ import (
 //
 // A Trial carries the context it was asked with, as an *http.Request does:
 // its methods make storage calls with it. It is safe for concurrent use.
+//
+// On a storage that takes parameters in batches (storage.ParamBatcher, the
+// databases of storage/rdb), the parameters are written together: at the
+// trial's next Report, SetUserAttr or Tell, or a millisecond after the
+// first of them, whichever comes first, so that a trial costs one round trip
+// for all its parameters. A write that fails is tried again at the next of
+// those calls, which returns its error; if it still fails at Tell, the trial
+// is told Fail with the reason.
 type Trial struct {
 	study *Study
 	ctx   context.Context
@@ -29,7 +40,16 @@ type Trial struct {
 	relSpace  map[string]core.Distribution
 	relParams map[string]float64
 	done      bool
+	// pending holds the parameters not yet written, on a storage that
+	// takes them in batches (storage.ParamBatcher); flushTimer writes them
+	// unless a Report, SetUserAttr or Tell does first.
+	pending    []core.Param
+	flushTimer *time.Timer
 }
+
+// paramFlushDelay is how long the parameters that a trial suggests may wait
+// to be written together, on a storage.ParamBatcher.
+const paramFlushDelay = time.Millisecond
 
 // Number returns the trial's number in its study: 0, 1, 2, ...
 func (t *Trial) Number() int { return t.rec.Number }
@@ -182,11 +202,54 @@ func (t *Trial) suggest(name string, d core.Distribution) (float64, error) {
 		return 0, fmt.Errorf("tune: parameter %q: the sampler returned %v, which is not in %v", name, x, d)
 	}
 	p := core.Param{Name: name, Internal: x, Dist: d}
-	if err := t.study.storage.SetParam(t.ctx, t.rec.ID, p); err != nil {
+	if _, ok := t.study.storage.(storage.ParamBatcher); ok {
+		if old, ok := t.study.dists.Load(name); ok {
+			if err := core.CheckCompatible(old.(core.Distribution), d); err != nil {
+				return 0, fmt.Errorf("tune: parameter %q: %w", name, err)
+			}
+		}
+		t.pending = append(t.pending, p)
+		if t.flushTimer == nil {
+			t.flushTimer = time.AfterFunc(paramFlushDelay, t.flushLater)
+		}
+	} else if err := t.study.storage.SetParam(t.ctx, t.rec.ID, p); err != nil {
 		return 0, fmt.Errorf("tune: parameter %q: %w", name, err)
 	}
 	t.rec.Params = append(t.rec.Params, p)
 	return x, nil
+}
+
+// flushLater writes the pending parameters when flushTimer fires. An error
+// is left for the next Report, SetUserAttr or Tell, which try again and
+// return it.
+func (t *Trial) flushLater() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_ = t.flushLocked(t.ctx)
+}
+
+// flushLocked writes the pending parameters in one SetParams; they stay
+// pending if it fails. t.mu is held.
+func (t *Trial) flushLocked(ctx context.Context) error {
+	if t.flushTimer != nil {
+		t.flushTimer.Stop()
+		t.flushTimer = nil
+	}
+	if len(t.pending) == 0 {
+		return nil
+	}
+	if err := t.study.storage.(storage.ParamBatcher).SetParams(ctx, t.rec.ID, t.pending); err != nil {
+		names := make([]string, len(t.pending))
+		for i, p := range t.pending {
+			names[i] = strconv.Quote(p.Name)
+		}
+		return fmt.Errorf("write parameters %s: %w", strings.Join(names, ", "), err)
+	}
+	for _, p := range t.pending {
+		t.study.dists.LoadOrStore(p.Name, p.Dist)
+	}
+	t.pending = nil
+	return nil
 }
 
 func singleValue(d core.Distribution) float64 {
@@ -212,6 +275,9 @@ func (t *Trial) Report(step int, value float64) error {
 	}
 	if _, ok := t.rec.At(step); ok {
 		return fmt.Errorf("tune: trial %d: step %d is already reported", t.rec.Number, step)
+	}
+	if err := t.flushLocked(t.ctx); err != nil {
+		return fmt.Errorf("tune: trial %d: %w", t.rec.Number, storageErr(err))
 	}
 	if err := t.study.storage.SetIntermediate(t.ctx, t.rec.ID, step, value); err != nil {
 		return fmt.Errorf("tune: trial %d: report: %w", t.rec.Number, err)
@@ -245,6 +311,9 @@ func (t *Trial) SetUserAttr(key string, value any) error {
 	defer t.mu.Unlock()
 	if t.done {
 		return fmt.Errorf("%w: trial %d", ErrTrialFinished, t.rec.Number)
+	}
+	if err := t.flushLocked(t.ctx); err != nil {
+		return fmt.Errorf("tune: trial %d: %w", t.rec.Number, storageErr(err))
 	}
 	if err := t.study.storage.SetTrialUserAttr(t.ctx, t.rec.ID, key, value); err != nil {
 		return fmt.Errorf("tune: trial %d: %w", t.rec.Number, err)

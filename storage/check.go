@@ -63,6 +63,22 @@ func CheckParam(p core.Param) error {
 	return nil
 }
 
+// CheckParams checks the parameters of a SetParams: each as CheckParam
+// does, and no name twice.
+func CheckParams(ps []core.Param) error {
+	for i, p := range ps {
+		if err := CheckParam(p); err != nil {
+			return err
+		}
+		for _, q := range ps[:i] {
+			if q.Name == p.Name {
+				return fmt.Errorf("%w: parameter %q given twice", ErrInvalid, p.Name)
+			}
+		}
+	}
+	return nil
+}
+
 // CheckFinish checks the arguments of FinishTrial for a study with
 // nDirections objectives.
 func CheckFinish(state core.State, values []float64, nDirections int) error {
@@ -94,6 +110,9 @@ func CheckFinish(state core.State, values []float64, nDirections int) error {
 func CheckSpec(spec TrialSpec) error {
 	if spec.State != core.Running && spec.State != core.Waiting {
 		return fmt.Errorf("%w: a new trial is Running or Waiting, not %v", ErrInvalid, spec.State)
+	}
+	if spec.OrClaim && spec.State != core.Running {
+		return fmt.Errorf("%w: OrClaim is for a Running trial, not %v", ErrInvalid, spec.State)
 	}
 	seen := make(map[int]bool, len(spec.Intermediate))
 	for _, st := range spec.Intermediate {

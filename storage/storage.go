@@ -45,6 +45,13 @@ type TrialSpec struct {
 	// Heartbeat records the trial's first heartbeat as it is created (for
 	// a Running trial), saving the Heartbeat call that would follow.
 	Heartbeat bool
+	// OrClaim makes CreateTrial an ask in one step: it claims the study's
+	// Waiting trial with the lowest number, as ClaimTrial does, when there
+	// is one, and creates a trial only when there is none. A claimed trial
+	// keeps what it has: the spec's attributes, key and intermediate
+	// values apply to a created trial only, Heartbeat to both. State must
+	// be Running.
+	OrClaim bool
 	// Intermediate are the trial's first intermediate values (a retried
 	// trial carries over those of the trial it retries); steps must be >= 0
 	// and distinct.
@@ -125,6 +132,16 @@ type Storage interface {
 	Trial(ctx context.Context, trialID int64) (core.Trial, error)
 	// Trials returns the study's trials that q selects, in number order.
 	Trials(ctx context.Context, studyID int64, q TrialQuery) ([]core.Trial, error)
+}
+
+// ParamBatcher is implemented by storages where every write is a round
+// trip to a server or a transaction of its own (storage/rdb). SetParams
+// records several parameters of one Running trial in one write, all or
+// none, under SetParam's rules: a name given twice, or one the trial has,
+// is ErrInvalid. tune holds back the parameters that a trial suggests on
+// such a storage and writes them together (see tune.Trial).
+type ParamBatcher interface {
+	SetParams(ctx context.Context, trialID int64, ps []core.Param) error
 }
 
 // Heartbeater is implemented by storages shared between processes, where a

@@ -27,7 +27,10 @@ type timedStorage struct {
 	stats map[string]*methodStat
 }
 
-var _ storage.Heartbeater = (*timedStorage)(nil)
+var (
+	_ storage.Heartbeater  = (*timedStorage)(nil)
+	_ storage.ParamBatcher = (*timedStorage)(nil)
+)
 
 func newTimedStorage(s storage.Storage) *timedStorage {
 	return &timedStorage{Storage: s, stats: map[string]*methodStat{}}
@@ -88,6 +91,21 @@ func (t *timedStorage) ClaimTrial(ctx context.Context, studyID int64) (core.Tria
 func (t *timedStorage) SetParam(ctx context.Context, trialID int64, p core.Param) error {
 	defer t.record("SetParam", time.Now())
 	return t.Storage.SetParam(ctx, trialID, p)
+}
+
+// SetParams implements storage.ParamBatcher (tune's workers on rdb batch
+// their parameters), with SetParam calls where the storage has no batches.
+func (t *timedStorage) SetParams(ctx context.Context, trialID int64, ps []core.Param) error {
+	defer t.record("SetParams", time.Now())
+	if b, ok := t.Storage.(storage.ParamBatcher); ok {
+		return b.SetParams(ctx, trialID, ps)
+	}
+	for _, p := range ps {
+		if err := t.Storage.SetParam(ctx, trialID, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (t *timedStorage) SetIntermediate(ctx context.Context, trialID int64, step int, value float64) error {

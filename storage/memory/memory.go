@@ -207,6 +207,13 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 	if err != nil {
 		return core.Trial{}, err
 	}
+	if spec.OrClaim && len(st.waiting) > 0 {
+		t := s.claim(st)
+		if spec.Heartbeat {
+			t.rec.Heartbeat = t.rec.Start
+		}
+		return t.rec.Clone(), nil
+	}
 	if spec.Key != "" {
 		if _, dup := st.keys[spec.Key]; dup {
 			return core.Trial{}, fmt.Errorf("%w: %q", storage.ErrDuplicateKey, spec.Key)
@@ -272,11 +279,16 @@ func (s *Storage) ClaimTrial(ctx context.Context, studyID int64) (core.Trial, er
 	if len(st.waiting) == 0 {
 		return core.Trial{}, storage.ErrNoWaiting
 	}
+	return s.claim(st).rec.Clone(), nil
+}
+
+// claim moves the study's first Waiting trial to Running. s.mu is held.
+func (s *Storage) claim(st *study) *trial {
 	t := st.trials[st.waiting[0]]
 	st.waiting = st.waiting[1:]
 	t.rec.State = core.Running
 	t.rec.Start = s.now()
-	return t.rec.Clone(), nil
+	return t
 }
 
 // trial returns a trial that may still change: it fails with ErrFinished

@@ -13,8 +13,9 @@ import (
 	"time"
 
 	_ "github.com/go-sql-driver/mysql" // the mysql driver
-	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver
-	_ "modernc.org/sqlite"             // the sqlite driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // the pgx driver
+	_ "modernc.org/sqlite"           // the sqlite driver
 
 	"github.com/go-tune/tune/core"
 	"github.com/go-tune/tune/storage"
@@ -273,6 +274,17 @@ func (s *Storage) tryTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn
 		return err
 	}
 	return tx.Commit()
+}
+
+// withPgx runs fn on a connection of db's pool (PostgreSQL) as pgx's own
+// connection, for what database/sql cannot do, such as pipelines.
+func (s *Storage) withPgx(ctx context.Context, db *sql.DB, fn func(*pgx.Conn) error) error {
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return c.Raw(func(dc any) error { return fn(dc.(*stdlib.Conn).Conn()) })
 }
 
 // q rebinds a query for the dialect.

@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/go-tune/tune/core"
 	"github.com/go-tune/tune/storage"
@@ -40,9 +43,176 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 	var id int64
 	var startT time.Time
 	var rec core.Trial
+	if spec.State == core.Running {
+		startT = time.Now().Truncate(time.Microsecond)
+	}
+	var claimed bool
+	if s.d.name == Postgres {
+		id, rec.Number, claimed, err = s.createPostgres(ctx, studyID, spec, startT, user, sys, keyJSON)
+	} else {
+		claimed, err = s.createTx(ctx, studyID, spec, startT, user, sys, keyJSON, &id, &rec.Number)
+	}
+	if err != nil {
+		return core.Trial{}, err
+	}
+	s.remember(id, studyID)
+	if claimed {
+		return s.Trial(ctx, id)
+	}
+	// The new trial is what was written: build its record rather than read
+	// it back.
+	rec.ID, rec.State, rec.Start = id, spec.State, startT
+	if spec.Heartbeat && spec.State == core.Running {
+		rec.Heartbeat = startT
+	}
+	for _, st := range spec.Intermediate {
+		rec.SetIntermediate(st.Step, st.Value)
+	}
+	if rec.UserAttrs, err = decodeAttrs(user); err != nil {
+		return core.Trial{}, err
+	}
+	if rec.SystemAttrs, err = decodeAttrs(sys); err != nil {
+		return core.Trial{}, err
+	}
+	return rec, nil
+}
+
+// createPostgres is CreateTrial in PostgreSQL, in one round trip: a
+// pipeline of two statements in one implicit transaction, the lock of the
+// study's row and then one statement that inserts the trial (numbered
+// after the last, which the lock keeps still), its first heartbeat,
+// attributes and intermediate values. Under Read Committed each statement
+// has a snapshot of its own, taken once the one before has returned: the
+// insert sees every trial that was committed before the lock was granted.
+//
+// With spec.OrClaim, the statement first looks for the lowest Waiting
+// trial (skipping one that a claimer elsewhere holds), and moves it to
+// Running instead of inserting.
+func (s *Storage) createPostgres(ctx context.Context, studyID int64, spec storage.TrialSpec, startT time.Time, user, sys map[string]string, keyJSON string) (id int64, number int, claimed bool, err error) {
+	if err := s.checkID("study", studyID); err != nil {
+		return 0, 0, false, err
+	}
+	var start any
+	if spec.State == core.Running {
+		start = startT.Format(timeLayout)
+	}
+	var q strings.Builder
+	var args []any
+	q.WriteString("WITH ")
+	if spec.OrClaim {
+		q.WriteString("w AS (SELECT trial_id FROM trials WHERE study_id = ? AND state = ?::trialstate ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), " +
+			"c AS (UPDATE trials SET state = ?::trialstate, datetime_start = ?::timestamp WHERE trial_id IN (SELECT trial_id FROM w) RETURNING trial_id, number), ")
+		args = append(args, studyID, core.Waiting.String(), core.Running.String(), start)
+	}
+	q.WriteString("t AS (INSERT INTO trials (number, study_id, state, datetime_start) SELECT COALESCE(MAX(number) + 1, 0), ?, ?::trialstate, ?::timestamp FROM trials WHERE study_id = ? HAVING EXISTS (SELECT 1 FROM studies WHERE study_id = ?)")
+	args = append(args, studyID, spec.State.String(), start, studyID, studyID)
+	if spec.OrClaim {
+		q.WriteString(" AND NOT EXISTS (SELECT 1 FROM w)")
+	}
+	if spec.Key != "" {
+		q.WriteString(" AND NOT EXISTS (SELECT 1 FROM trial_system_attributes a JOIN trials u ON a.trial_id = u.trial_id WHERE u.study_id = ? AND a.\"key\" = ? AND a.value_json = ?)")
+		args = append(args, studyID, core.KeyAttr, keyJSON)
+	}
+	q.WriteString(" RETURNING trial_id, number)")
+	started := "SELECT trial_id FROM t"
+	if spec.OrClaim {
+		started += " UNION ALL SELECT trial_id FROM c"
+	}
+	if spec.Heartbeat && spec.State == core.Running {
+		q.WriteString(", h AS (INSERT INTO trial_heartbeats (trial_id, heartbeat) SELECT trial_id, LOCALTIMESTAMP FROM (" + started +
+			") AS n ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat)")
+	}
+	if len(spec.Intermediate) > 0 {
+		q.WriteString(", i AS (INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) SELECT t.trial_id, x.s, x.v, x.ty FROM t, (VALUES ")
+		for i, st := range spec.Intermediate {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?::integer, ?::double precision, ?::trialintermediatevaluetype)")
+			v, typ := storedIntermediate(st.Value)
+			args = append(args, st.Step, v, typ)
+		}
+		q.WriteString(") AS x(s, v, ty))")
+	}
+	for _, a := range []struct {
+		name, table string
+		attrs       map[string]string
+	}{{"ua", "trial_user_attributes", user}, {"sa", "trial_system_attributes", sys}} {
+		if len(a.attrs) == 0 {
+			continue
+		}
+		q.WriteString(", " + a.name + " AS (INSERT INTO " + a.table + " (trial_id, \"key\", value_json) SELECT t.trial_id, x.k, x.v FROM t, (VALUES ")
+		first := true
+		for k, js := range a.attrs {
+			if !first {
+				q.WriteString(", ")
+			}
+			first = false
+			q.WriteString("(?::text, ?::text)")
+			args = append(args, k, js)
+		}
+		q.WriteString(") AS x(k, v))")
+	}
+	q.WriteString(" SELECT trial_id, number, false FROM t")
+	if spec.OrClaim {
+		q.WriteString(" UNION ALL SELECT trial_id, number, true FROM c")
+	}
+	insert := s.q(q.String())
+	err = s.retrying(ctx, func() error {
+		return s.withPgx(ctx, s.db, func(c *pgx.Conn) error {
+			b := &pgx.Batch{}
+			b.Queue(s.q("SELECT study_id FROM studies WHERE study_id = ? FOR UPDATE"), studyID)
+			b.Queue(insert, args...)
+			br := c.SendBatch(ctx, b)
+			var sid int64
+			lockErr := br.QueryRow().Scan(&sid)
+			insErr := br.QueryRow().Scan(&id, &number, &claimed)
+			closeErr := br.Close()
+			switch {
+			case errors.Is(lockErr, pgx.ErrNoRows):
+				return fmt.Errorf("%w: study id %d", storage.ErrNotFound, studyID)
+			case lockErr != nil:
+				return lockErr
+			case errors.Is(insErr, pgx.ErrNoRows):
+				return fmt.Errorf("%w: %q", storage.ErrDuplicateKey, spec.Key)
+			case insErr != nil:
+				return insErr
+			}
+			return closeErr
+		})
+	})
+	return id, number, claimed, err
+}
+
+// createTx is CreateTrial in SQLite and MySQL: a transaction.
+// With spec.OrClaim, it claims the study's lowest Waiting trial instead,
+// if there is one.
+func (s *Storage) createTx(ctx context.Context, studyID int64, spec storage.TrialSpec, startT time.Time, user, sys map[string]string, keyJSON string, idp *int64, number *int) (claimed bool, err error) {
+	var id int64
+	var rec core.Trial
 	err = s.tx(ctx, func(tx *sql.Tx) error {
+		claimed = false
 		if err := s.lockStudy(ctx, tx, studyID); err != nil {
 			return err
+		}
+		if spec.OrClaim {
+			err := s.queryRow(ctx, tx, "SELECT trial_id, number FROM trials WHERE study_id = ? AND state = ? ORDER BY number LIMIT 1"+s.d.forUpdate,
+				studyID, core.Waiting.String()).Scan(&id, &rec.Number)
+			switch {
+			case err == nil:
+				claimed = true
+				if _, err := s.exec(ctx, tx, "UPDATE trials SET state = ?, datetime_start = ? WHERE trial_id = ?",
+					core.Running.String(), startT.Format(timeLayout), id); err != nil {
+					return err
+				}
+				if spec.Heartbeat {
+					_, err := s.exec(ctx, tx, "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (?, "+s.d.now+")"+s.d.upsert("trial_id", "heartbeat"), id)
+					return err
+				}
+				return nil
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
 		}
 		if spec.Key != "" {
 			var n int
@@ -57,10 +227,9 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 		}
 		var start any
 		if spec.State == core.Running {
-			startT = time.Now().Truncate(time.Microsecond)
 			start = startT.Format(timeLayout)
 		}
-		beat := spec.Heartbeat && spec.State == core.Running // each try anew
+		beat := spec.Heartbeat && spec.State == core.Running
 		// Number it after the last trial of the study, which the lock on the
 		// study's row keeps still (Optuna counts the trials before it, the
 		// same number).
@@ -80,16 +249,9 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 				return err
 			}
 		} else {
-			// One statement where the database has RETURNING; in PostgreSQL
-			// the first heartbeat goes in it too, so that the study's row is
-			// locked for one round trip less.
+			// SQLite: one statement, with RETURNING.
 			insert := "INSERT INTO trials (number, study_id, state, datetime_start) SELECT COALESCE(MAX(number) + 1, 0), ?, " +
 				s.d.enum("trialstate") + ", " + s.d.timestamp + " FROM trials WHERE study_id = ? RETURNING trial_id, number"
-			if beat && s.d.name == Postgres {
-				insert = "WITH t AS (" + insert + "), h AS (INSERT INTO trial_heartbeats (trial_id, heartbeat) SELECT trial_id, " + s.d.now +
-					" FROM t) SELECT trial_id, number FROM t"
-				beat = false // done
-			}
 			err := s.queryRow(ctx, tx, insert, studyID, spec.State.String(), start, studyID).Scan(&id, &rec.Number)
 			if err != nil {
 				return err
@@ -116,26 +278,8 @@ func (s *Storage) CreateTrial(ctx context.Context, studyID int64, spec storage.T
 		}
 		return nil
 	})
-	if err != nil {
-		return core.Trial{}, err
-	}
-	s.remember(id, studyID)
-	// The new trial is what was written: build its record rather than read
-	// it back.
-	rec.ID, rec.State, rec.Start = id, spec.State, startT
-	if spec.Heartbeat && spec.State == core.Running {
-		rec.Heartbeat = startT
-	}
-	for _, st := range spec.Intermediate {
-		rec.SetIntermediate(st.Step, st.Value)
-	}
-	if rec.UserAttrs, err = decodeAttrs(user); err != nil {
-		return core.Trial{}, err
-	}
-	if rec.SystemAttrs, err = decodeAttrs(sys); err != nil {
-		return core.Trial{}, err
-	}
-	return rec, nil
+	*idp, *number = id, rec.Number
+	return claimed, err
 }
 
 func decodeAttrs(m map[string]string) (map[string]any, error) {
@@ -239,36 +383,92 @@ func (s *Storage) lockTrial(ctx context.Context, tx *sql.Tx, trialID int64, runn
 
 // SetParam implements storage.Storage.
 func (s *Storage) SetParam(ctx context.Context, trialID int64, p core.Param) error {
-	if err := storage.CheckParam(p); err != nil {
+	return s.SetParams(ctx, trialID, []core.Param{p})
+}
+
+// SetParams implements storage.ParamBatcher: in PostgreSQL one statement
+// (one round trip), elsewhere one transaction.
+func (s *Storage) SetParams(ctx context.Context, trialID int64, ps []core.Param) error {
+	if err := storage.CheckParams(ps); err != nil {
 		return err
 	}
 	if err := s.checkID("trial", trialID); err != nil {
 		return err
 	}
+	if len(ps) == 0 {
+		return nil
+	}
 	studyID, err := s.trialStudy(ctx, trialID)
 	if err != nil {
 		return err
 	}
-	old, err := s.studyDist(ctx, s.db, studyID, p.Name)
-	if err != nil {
-		return err
-	}
-	if old != nil {
-		if err := core.CheckCompatible(old, p.Dist); err != nil {
+	var fresh []core.Param // the first of their name in the study, as far as this storage knows
+	for _, p := range ps {
+		old, err := s.studyDist(ctx, s.db, studyID, p.Name)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			fresh = append(fresh, p)
+		} else if err := core.CheckCompatible(old, p.Dist); err != nil {
 			return fmt.Errorf("parameter %q: %w", p.Name, err)
 		}
 	}
-	err = s.writeLive(ctx, trialID, true, "trial_params", "param_name, param_value, distribution_json", "?, ?, ?", "",
-		p.Name, p.Internal, core.DistributionJSON(p.Dist))
-	if uniqueViolation(err) {
-		return fmt.Errorf("%w: trial id %d already has parameter %q", storage.ErrInvalid, trialID, p.Name)
+	if len(ps) == 1 || s.d.name == Postgres {
+		err = s.writeParams(ctx, trialID, ps)
+	} else {
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			if _, _, err := s.lockTrial(ctx, tx, trialID, true); err != nil {
+				return err
+			}
+			for _, p := range ps {
+				if _, err := s.exec(ctx, tx, "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, ?, ?, ?)",
+					trialID, p.Name, p.Internal, core.DistributionJSON(p.Dist)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	if err == nil && old == nil {
+	if uniqueViolation(err) {
+		names := make([]string, len(ps))
+		for i, p := range ps {
+			names[i] = strconv.Quote(p.Name)
+		}
+		return fmt.Errorf("%w: trial id %d already has one of the parameters %s", storage.ErrInvalid, trialID, strings.Join(names, ", "))
+	}
+	if err == nil {
 		s.distMu.Lock()
-		s.known[paramKey{studyID, p.Name}] = p.Dist
+		for _, p := range fresh {
+			s.known[paramKey{studyID, p.Name}] = p.Dist
+		}
 		s.distMu.Unlock()
 	}
 	return err
+}
+
+// writeParams inserts parameters of a Running trial in one statement, with
+// writeLive's check of the trial's state.
+func (s *Storage) writeParams(ctx context.Context, trialID int64, ps []core.Param) error {
+	if len(ps) == 1 {
+		p := ps[0]
+		return s.writeLive(ctx, trialID, true, "trial_params", "param_name, param_value, distribution_json", "?, ?, ?", "",
+			p.Name, p.Internal, core.DistributionJSON(p.Dist))
+	}
+	// PostgreSQL: the rows as a VALUES list joined to the trial's row.
+	var q strings.Builder
+	q.WriteString("INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) SELECT t.trial_id, x.n, x.v, x.d FROM trials t, (VALUES ")
+	args := make([]any, 0, 3*len(ps)+2)
+	for i, p := range ps {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?::text, ?::double precision, ?::text)")
+		args = append(args, p.Name, p.Internal, core.DistributionJSON(p.Dist))
+	}
+	q.WriteString(") AS x(n, v, d) WHERE t.trial_id = ? AND t.state = ?::trialstate FOR SHARE OF t")
+	args = append(args, trialID, core.Running.String())
+	return s.execLive(ctx, trialID, true, q.String(), args)
 }
 
 // writeLive writes a row of a trial that may still change (Running, or
@@ -293,9 +493,15 @@ func (s *Storage) writeLive(ctx context.Context, trialID int64, running bool, ta
 	q := "INSERT INTO " + table + " (trial_id, " + cols + ") SELECT ?, " + exprs +
 		" FROM trials WHERE trial_id = ? AND state IN (" + in + ")" + s.d.share + upsert
 	all := append(append(append([]any{trialID}, args...), trialID), states...)
+	return s.execLive(ctx, trialID, running, q, all)
+}
+
+// execLive runs a write of writeLive's form and, when it wrote nothing,
+// says why.
+func (s *Storage) execLive(ctx context.Context, trialID int64, running bool, q string, args []any) error {
 	var n int64
 	err := s.retrying(ctx, func() error {
-		res, err := s.exec(ctx, s.db, q, all...)
+		res, err := s.exec(ctx, s.db, q, args...)
 		if err != nil {
 			return err
 		}

@@ -31,11 +31,14 @@ func Run(t *testing.T, newStorage func(t *testing.T) storage.Storage) {
 		{"ConcurrentNumbers", testConcurrentNumbers},
 		{"Params", testParams},
 		{"ParamCompatibility", testParamCompatibility},
+		{"ParamBatch", testParamBatch},
 		{"Intermediate", testIntermediate},
 		{"Finish", testFinish},
 		{"FinishedImmutable", testFinishedImmutable},
 		{"Waiting", testWaiting},
 		{"ConcurrentClaim", testConcurrentClaim},
+		{"OrClaim", testOrClaim},
+		{"ConcurrentOrClaim", testConcurrentOrClaim},
 		{"Keys", testKeys},
 		{"ConcurrentKeys", testConcurrentKeys},
 		{"TrialAttrs", testTrialAttrs},
@@ -333,6 +336,69 @@ func testParamCompatibility(t *testing.T, s storage.Storage) {
 	mustOK(t, "SetParam in another study", s.SetParam(ctx(), tr2.ID, core.Param{Name: "x", Internal: 1, Dist: core.Int{Low: 0, High: 1}}))
 }
 
+// testParamBatch checks SetParams, for storages that have it: all or
+// none, under SetParam's rules.
+func testParamBatch(t *testing.T, s storage.Storage) {
+	b, ok := s.(storage.ParamBatcher)
+	if !ok {
+		t.Skip("the storage does not implement storage.ParamBatcher")
+	}
+	st := newStudy(t, s)
+	tr := newTrial(t, s, st.ID)
+	cat, _ := core.NewCategorical("a", "b")
+	params := []core.Param{
+		{Name: "x", Internal: 2.5, Dist: floatDist},
+		{Name: "n", Internal: 6, Dist: core.Int{Low: 0, High: 10, Step: 2}},
+		{Name: "c", Internal: 1, Dist: cat},
+	}
+	mustOK(t, "SetParams of nothing", b.SetParams(ctx(), tr.ID, nil))
+	mustOK(t, "SetParams", b.SetParams(ctx(), tr.ID, params))
+	mustOK(t, "SetParams of one more", b.SetParams(ctx(), tr.ID, []core.Param{{Name: "y", Internal: 0, Dist: floatDist}}))
+	want := append(params, core.Param{Name: "y", Internal: 0, Dist: floatDist})
+	checkParams := func(what string, id int64, want []core.Param) {
+		t.Helper()
+		got := getTrial(t, s, id)
+		if len(got.Params) != len(want) {
+			t.Fatalf("%s: trial has %d params, want %d", what, len(got.Params), len(want))
+		}
+		for i, p := range want {
+			g := got.Params[i]
+			if g.Name != p.Name || g.Internal != p.Internal || !core.Equal(g.Dist, p.Dist) {
+				t.Errorf("%s: param %d = %+v, want %+v", what, i, g, p)
+			}
+		}
+	}
+	checkParams("after SetParams", tr.ID, want)
+
+	// Refused batches write nothing, not even their valid parameters.
+	second := newTrial(t, s, st.ID)
+	good := core.Param{Name: "x", Internal: 1, Dist: floatDist}
+	for _, c := range []struct {
+		what string
+		ps   []core.Param
+		want error
+	}{
+		{"a name twice", []core.Param{good, {Name: "z", Internal: 1, Dist: floatDist}, {Name: "z", Internal: 2, Dist: floatDist}}, storage.ErrInvalid},
+		{"a value outside its distribution", []core.Param{good, {Name: "z", Internal: 11, Dist: floatDist}}, storage.ErrInvalid},
+		{"an incompatible distribution", []core.Param{good, {Name: "c", Internal: 1, Dist: floatDist}}, core.ErrIncompatible},
+	} {
+		wantErr(t, "SetParams with "+c.what, b.SetParams(ctx(), second.ID, c.ps), c.want)
+	}
+	checkParams("after refused batches", second.ID, nil)
+	mustOK(t, "SetParams", b.SetParams(ctx(), second.ID, []core.Param{good}))
+	err := b.SetParams(ctx(), second.ID, []core.Param{{Name: "z", Internal: 1, Dist: floatDist}, good})
+	wantErr(t, "SetParams with a name the trial has", err, storage.ErrInvalid)
+	checkParams("after a batch with a name the trial has", second.ID, []core.Param{good})
+
+	// Only a Running trial takes parameters.
+	mustOK(t, "FinishTrial", s.FinishTrial(ctx(), second.ID, core.Fail, nil))
+	wantErr(t, "SetParams on a finished trial", b.SetParams(ctx(), second.ID, []core.Param{{Name: "z", Internal: 1, Dist: floatDist}}), storage.ErrFinished)
+	w, err := s.CreateTrial(ctx(), st.ID, storage.TrialSpec{State: core.Waiting})
+	mustOK(t, "CreateTrial Waiting", err)
+	wantErr(t, "SetParams on a Waiting trial", b.SetParams(ctx(), w.ID, params[:2]), storage.ErrNotRunning)
+	wantErr(t, "SetParams on a missing trial", b.SetParams(ctx(), 1<<40, params[:2]), storage.ErrNotFound)
+}
+
 func testIntermediate(t *testing.T, s storage.Storage) {
 	st := newStudy(t, s)
 	tr := newTrial(t, s, st.ID)
@@ -496,6 +562,101 @@ func testConcurrentClaim(t *testing.T, s storage.Storage) {
 	for id, n := range got {
 		if n != 1 {
 			t.Errorf("trial id %d claimed %d times", id, n)
+		}
+	}
+}
+
+// testOrClaim checks CreateTrial with OrClaim: the lowest Waiting trial,
+// as it was enqueued, while there is one; a new trial after.
+func testOrClaim(t *testing.T, s storage.Storage) {
+	st := newStudy(t, s)
+	orClaim := storage.TrialSpec{OrClaim: true, Heartbeat: true, UserAttrs: map[string]any{"spec": true}}
+	first, err := s.CreateTrial(ctx(), st.ID, orClaim)
+	mustOK(t, "CreateTrial(OrClaim) with nothing Waiting", err)
+	if first.Number != 0 || first.State != core.Running || first.Heartbeat.IsZero() || first.UserAttrs["spec"] != true {
+		t.Errorf("created trial = number %d, %v, heartbeat %v, user attrs %v; want 0, Running, a heartbeat, spec=true",
+			first.Number, first.State, first.Heartbeat, first.UserAttrs)
+	}
+	for i := range 2 {
+		_, err := s.CreateTrial(ctx(), st.ID, storage.TrialSpec{State: core.Waiting, UserAttrs: map[string]any{"enqueued": i},
+			Intermediate: []core.Step{{Step: 0, Value: float64(i)}}})
+		mustOK(t, "CreateTrial(Waiting)", err)
+	}
+	for i := range 2 {
+		tr, err := s.CreateTrial(ctx(), st.ID, orClaim)
+		mustOK(t, "CreateTrial(OrClaim) with a Waiting trial", err)
+		if tr.Number != i+1 || tr.State != core.Running || tr.Start.IsZero() || tr.Heartbeat.IsZero() {
+			t.Errorf("claim %d = number %d, %v, start %v, heartbeat %v; want %d, Running, a start and a heartbeat",
+				i, tr.Number, tr.State, tr.Start, tr.Heartbeat, i+1)
+		}
+		if tr.UserAttrs["enqueued"] != float64(i) || tr.UserAttrs["spec"] != nil || len(tr.Intermediate) != 1 {
+			t.Errorf("claim %d has user attrs %v and intermediate values %v; want those it was enqueued with", i, tr.UserAttrs, tr.Intermediate)
+		}
+		if got := getTrial(t, s, tr.ID); got.State != core.Running || got.Heartbeat.IsZero() {
+			t.Errorf("claimed trial reads back as %v with heartbeat %v", got.State, got.Heartbeat)
+		}
+	}
+	last, err := s.CreateTrial(ctx(), st.ID, orClaim)
+	mustOK(t, "CreateTrial(OrClaim) once the Waiting trials are claimed", err)
+	if last.Number != 3 {
+		t.Errorf("created trial number %d, want 3", last.Number)
+	}
+	_, err = s.CreateTrial(ctx(), st.ID, storage.TrialSpec{OrClaim: true, State: core.Waiting})
+	wantErr(t, "CreateTrial(OrClaim, Waiting)", err, storage.ErrInvalid)
+	_, err = s.CreateTrial(ctx(), 1<<40, orClaim)
+	wantErr(t, "CreateTrial(OrClaim) in a missing study", err, storage.ErrNotFound)
+}
+
+// testConcurrentOrClaim mixes ClaimTrial and CreateTrial(OrClaim) between
+// goroutines: every Waiting trial is claimed exactly once, and the numbers
+// stay dense and unique.
+func testConcurrentOrClaim(t *testing.T, s storage.Storage) {
+	const waiting, workers, asks = 40, 8, 10
+	st := newStudy(t, s)
+	for range waiting {
+		_, err := s.CreateTrial(ctx(), st.ID, storage.TrialSpec{State: core.Waiting})
+		mustOK(t, "CreateTrial(Waiting)", err)
+	}
+	var mu sync.Mutex
+	got := map[int]int{}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for range asks {
+				var tr core.Trial
+				var err error
+				if w%2 == 0 {
+					tr, err = s.ClaimTrial(ctx(), st.ID)
+					if errors.Is(err, storage.ErrNoWaiting) {
+						tr, err = s.CreateTrial(ctx(), st.ID, storage.TrialSpec{})
+					}
+				} else {
+					tr, err = s.CreateTrial(ctx(), st.ID, storage.TrialSpec{OrClaim: true})
+				}
+				if err != nil {
+					t.Errorf("ask: %v", err)
+					return
+				}
+				mu.Lock()
+				got[tr.Number]++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(got) != workers*asks {
+		t.Errorf("%d distinct trials asked, want %d", len(got), workers*asks)
+	}
+	for n := range workers * asks {
+		if got[n] != 1 {
+			t.Errorf("trial %d asked %d times", n, got[n])
+		}
+	}
+	all, err := s.Trials(ctx(), st.ID, storage.TrialQuery{})
+	mustOK(t, "Trials", err)
+	for _, tr := range all {
+		if tr.State != core.Running {
+			t.Errorf("trial %d is %v, want Running", tr.Number, tr.State)
 		}
 	}
 }
