@@ -86,5 +86,5 @@ const (
 	// FixedParamsAttr holds an enqueued trial's parameters (Optuna's key).
 	FixedParamsAttr = "fixed_params"
 	// SeedAttr holds the study's seed, as a decimal string.
-	SeedAttr = "tune:seed"
+	SeedAttr = core.SeedAttr
 )

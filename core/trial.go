@@ -12,6 +12,10 @@ import (
 // when it was created with one (see storage.TrialSpec.Key).
 const KeyAttr = "tune:key"
 
+// SeedAttr is the study system attribute that holds the study's seed, as a
+// decimal string (tune records it when it creates a study).
+const SeedAttr = "tune:seed"
+
 // FailReasonAttr is the trial system attribute that holds why a Fail trial
 // failed (Optuna's key).
 const FailReasonAttr = "fail_reason"
