@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/go-tune/tune/core"
 )
@@ -76,10 +77,16 @@ type Plan struct {
 // single-valued distributions: Optuna's intersection search space, the usual
 // answer of RelativeSpace. It returns nil when there is no Complete trial.
 func IntersectionSpace(trials []core.Trial) map[string]core.Distribution {
+	return IntersectionSpaceOf(trials, core.Complete)
+}
+
+// IntersectionSpaceOf is IntersectionSpace over the trials in one of states
+// (Optuna's TPE, say, counts the Pruned ones too).
+func IntersectionSpaceOf(trials []core.Trial, states ...core.State) map[string]core.Distribution {
 	var space map[string]core.Distribution
 	for i := range trials {
 		t := &trials[i]
-		if t.State != core.Complete {
+		if !slices.Contains(states, t.State) {
 			continue
 		}
 		if space == nil {

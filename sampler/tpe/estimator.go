@@ -1,0 +1,352 @@
+package tpe
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/go-tune/tune/core"
+)
+
+// dim is one parameter of an estimator's space. Numeric parameters live in
+// the kernels' space: log scale applied, and the bounds of a discrete one
+// (int, or float with a step) widened by half a step.
+type dim struct {
+	dist      core.Distribution
+	choices   int     // > 0: categorical, with this many choices
+	low, high float64 // the kernels' bounds
+	q         float64 // the step of a discrete parameter; 0 if continuous
+	log       bool
+}
+
+func newDim(d core.Distribution) dim {
+	switch d := d.(type) {
+	case core.Categorical:
+		return dim{dist: d, choices: d.Len()}
+	case core.Float:
+		switch {
+		case d.Log:
+			return dim{dist: d, low: math.Log(d.Low), high: math.Log(d.High), log: true}
+		case d.Step > 0:
+			return dim{dist: d, low: d.Low - d.Step/2, high: d.High + d.Step/2, q: d.Step}
+		}
+		return dim{dist: d, low: d.Low, high: d.High}
+	case core.Int:
+		if d.Log {
+			return dim{dist: d, low: math.Log(float64(d.Low) - 0.5), high: math.Log(float64(d.High) + 0.5), log: true}
+		}
+		q := float64(d.StepOrOne())
+		return dim{dist: d, low: float64(d.Low) - q/2, high: float64(d.High) + q/2, q: q}
+	}
+	panic("tpe: unknown distribution") // core.Distribution is sealed
+}
+
+// toKernel maps an internal value to the kernels' space.
+func (d *dim) toKernel(x float64) float64 {
+	if d.log {
+		return math.Log(x)
+	}
+	return x
+}
+
+// fromKernel maps a point of the kernels' space to an internal value that
+// the distribution contains.
+func (d *dim) fromKernel(x float64) float64 {
+	switch dist := d.dist.(type) {
+	case core.Float:
+		switch {
+		case dist.Log:
+			return min(max(math.Exp(x), dist.Low), dist.High)
+		case dist.Step > 0:
+			return min(max(math.Round((x-dist.Low)/dist.Step)*dist.Step+dist.Low, dist.Low), dist.High)
+		}
+		return min(max(x, dist.Low), dist.High)
+	case core.Int:
+		lo, hi := float64(dist.Low), float64(dist.High)
+		if dist.Log {
+			return min(max(math.Round(math.Exp(x)), lo), hi)
+		}
+		return min(max(math.Round((x-lo)/d.q)*d.q+lo, lo), hi)
+	}
+	return x // categorical: an index already
+}
+
+// params are the estimator's settings (Config, resolved).
+type params struct {
+	priorWeight  float64
+	magicClip    bool
+	endpoints    bool
+	multivariate bool
+}
+
+// estimator is a Parzen estimator: a weighted mixture of kernels, one per
+// observation and the prior (the last kernel). In each kernel the
+// parameters are independent: a truncated normal for a numeric one, a
+// smoothed point mass for a categorical one.
+type estimator struct {
+	dims   []dim
+	w      []float64   // the kernels' weights, summing to 1
+	logW   []float64   // their logs
+	mus    [][]float64 // [dim][kernel], numeric dims
+	sigmas [][]float64
+	// norm is each kernel's log normaliser: the log of its mass on
+	// [low, high] (and, for a continuous parameter, of its sigma).
+	norm [][]float64
+	cat  [][]float64 // [dim][kernel*choices+c], categorical dims: log probabilities
+}
+
+// defaultWeights are Optuna's weights of n observations in time order:
+// flat for the newest 25, a linear ramp from 1/n for the older ones.
+func defaultWeights(n int) []float64 {
+	w := make([]float64, n)
+	ramp := n - 25
+	for i := range w {
+		switch {
+		case i >= ramp:
+			w[i] = 1
+		case ramp == 1:
+			w[i] = 1 / float64(n)
+		default:
+			lo := 1 / float64(n)
+			w[i] = lo + float64(i)*(1-lo)/float64(ramp-1)
+		}
+	}
+	return w
+}
+
+// newEstimator fits an estimator to n observations: obs[d][i] is the
+// internal value of dimension d in observation i, in time order. weights,
+// when not nil, are the observations' weights (else defaultWeights).
+func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float64) *estimator {
+	if weights == nil {
+		weights = defaultWeights(n)
+	}
+	k := n + 1
+	e := &estimator{dims: dims, w: make([]float64, k), logW: make([]float64, k),
+		mus: make([][]float64, len(dims)), sigmas: make([][]float64, len(dims)), norm: make([][]float64, len(dims)), cat: make([][]float64, len(dims))}
+	sum := p.priorWeight
+	for i := range n {
+		sum += weights[i]
+	}
+	for i := range n {
+		e.w[i] = weights[i] / sum
+	}
+	e.w[n] = p.priorWeight / sum
+	for i, w := range e.w {
+		e.logW[i] = math.Log(w)
+	}
+	var sigma0 float64
+	if p.multivariate {
+		// Scott's rule, as in BOHB and Optuna.
+		sigma0 = 0.2 * math.Pow(float64(max(n, 1)), -1/float64(len(dims)+4))
+	}
+	for d := range dims {
+		dm := &dims[d]
+		if dm.choices > 0 {
+			c := dm.choices
+			cw := make([]float64, k*c)
+			base := p.priorWeight / float64(k)
+			for j := range cw {
+				cw[j] = base
+			}
+			for i := range n {
+				cw[i*c+int(obs[d][i])]++
+			}
+			for i := range k {
+				row := cw[i*c : (i+1)*c]
+				s := 0.0
+				for _, v := range row {
+					s += v
+				}
+				for j := range row {
+					row[j] = math.Log(row[j] / s)
+				}
+			}
+			e.cat[d] = cw
+			continue
+		}
+		mus := make([]float64, k)
+		for i := range n {
+			mus[i] = dm.toKernel(obs[d][i])
+		}
+		width := dm.high - dm.low
+		mus[n] = (dm.low + dm.high) / 2
+		sigmas := make([]float64, k)
+		if p.multivariate {
+			for i := range sigmas {
+				sigmas[i] = sigma0 * width
+			}
+		} else {
+			bandwidths(mus, sigmas, dm.low, dm.high, p.endpoints)
+		}
+		minSigma := 1e-12
+		if p.magicClip {
+			minSigma = width / min(100, 1+float64(k))
+		}
+		for i := range sigmas {
+			sigmas[i] = min(max(sigmas[i], minSigma), width)
+		}
+		sigmas[n] = width // the prior's
+		norm := make([]float64, k)
+		for i := range norm {
+			norm[i] = logGaussMass((dm.low-mus[i])/sigmas[i], (dm.high-mus[i])/sigmas[i])
+			if dm.q == 0 {
+				norm[i] += math.Log(sigmas[i]) + logSqrt2Pi
+			}
+		}
+		e.mus[d], e.sigmas[d], e.norm[d] = mus, sigmas, norm
+	}
+	return e
+}
+
+// bandwidths sets each kernel's sigma to the larger of the gaps to its
+// neighbours among the sorted mus and the bounds; without endpoints, the
+// first and last kernels look only inward.
+func bandwidths(mus, sigmas []float64, low, high float64, endpoints bool) {
+	k := len(mus)
+	type kernel struct {
+		mu float64
+		i  int
+	}
+	ks := make([]kernel, k)
+	for i, mu := range mus {
+		ks[i] = kernel{mu, i}
+	}
+	slices.SortFunc(ks, func(a, b kernel) int { // stable: ties by index
+		if c := cmp.Compare(a.mu, b.mu); c != 0 {
+			return c
+		}
+		return a.i - b.i
+	})
+	sorted := make([]float64, k+2)
+	sorted[0], sorted[k+1] = low, high
+	for i, kn := range ks {
+		sorted[i+1] = kn.mu
+	}
+	s := make([]float64, k)
+	for i := range k {
+		s[i] = max(sorted[i+1]-sorted[i], sorted[i+2]-sorted[i+1])
+	}
+	if !endpoints && k+2 >= 4 {
+		s[0] = sorted[2] - sorted[1]
+		s[k-1] = sorted[k] - sorted[k-1]
+	}
+	for i, kn := range ks {
+		sigmas[kn.i] = s[i]
+	}
+}
+
+// sample draws size points from the estimator: samples[d][j] is the
+// internal value of dimension d in point j.
+func (e *estimator) sample(rng *rand.Rand, size int) [][]float64 {
+	cum := make([]float64, len(e.w))
+	c := 0.0
+	for i, w := range e.w {
+		c += w
+		cum[i] = c
+	}
+	active := make([]int, size)
+	for j := range active {
+		u := rng.Float64() * c
+		i := 0
+		for i < len(cum)-1 && cum[i] <= u {
+			i++
+		}
+		active[j] = i
+	}
+	out := make([][]float64, len(e.dims))
+	for d := range e.dims {
+		dm := &e.dims[d]
+		xs := make([]float64, size)
+		for j, a := range active {
+			if dm.choices > 0 {
+				row := e.cat[d][a*dm.choices : (a+1)*dm.choices]
+				u, s := rng.Float64(), 0.0
+				x := dm.choices - 1
+				for ci, lp := range row {
+					s += math.Exp(lp)
+					if u < s {
+						x = ci
+						break
+					}
+				}
+				xs[j] = float64(x)
+				continue
+			}
+			u := rng.Float64()
+			for u == 0 {
+				u = rng.Float64()
+			}
+			xs[j] = dm.fromKernel(truncSample(u, dm.low, dm.high, e.mus[d][a], e.sigmas[d][a]))
+		}
+		out[d] = xs
+	}
+	return out
+}
+
+// logPDF returns the log density (or, for discrete parameters, log mass) of
+// the estimator at each point of samples (laid out as sample returns them).
+func (e *estimator) logPDF(samples [][]float64) []float64 {
+	size := len(samples[0])
+	k := len(e.w)
+	out := make([]float64, size)
+	comp := make([]float64, k)
+	for j := range size {
+		copy(comp, e.logW)
+		for d := range e.dims {
+			dm := &e.dims[d]
+			x := samples[d][j]
+			if dm.choices > 0 {
+				c := int(x)
+				for i := range k {
+					comp[i] += e.cat[d][i*dm.choices+c]
+				}
+				continue
+			}
+			x = dm.toKernel(x)
+			mus, sigmas, norm := e.mus[d], e.sigmas[d], e.norm[d]
+			if dm.q == 0 {
+				if x < dm.low || x > dm.high {
+					for i := range k {
+						comp[i] = math.Inf(-1)
+					}
+					continue
+				}
+				for i := range k {
+					z := (x - mus[i]) / sigmas[i]
+					comp[i] -= 0.5*z*z + norm[i]
+				}
+				continue
+			}
+			lo, hi := max(x-dm.q/2, dm.low), min(x+dm.q/2, dm.high)
+			for i := range k {
+				mu, s := mus[i], sigmas[i]
+				comp[i] += logGaussMass((lo-mu)/s, (hi-mu)/s) - norm[i]
+			}
+		}
+		out[j] = logSumExp(comp)
+	}
+	return out
+}
+
+// logSumExp returns log(sum(exp(xs))). Terms below the largest by more
+// than 50 (a relative weight under 2e-22) are left out: with kernels far
+// from the point, most are.
+func logSumExp(xs []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	if math.IsInf(m, 0) {
+		return m
+	}
+	s := 0.0
+	cut := m - 50
+	for _, x := range xs {
+		if x > cut {
+			s += math.Exp(x - m)
+		}
+	}
+	return m + math.Log(s)
+}

@@ -1,0 +1,168 @@
+package tpe
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/go-tune/tune/core"
+)
+
+// jf is a float in the reference JSON, where infinities are "inf", "-inf".
+type jf float64
+
+func (f *jf) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		v, err := strconv.ParseFloat(s, 64)
+		*f = jf(v)
+		return err
+	}
+	var v float64
+	err := json.Unmarshal(b, &v)
+	*f = jf(v)
+	return err
+}
+
+type refCase struct {
+	Name         string `json:"name"`
+	Multivariate bool   `json:"multivariate"`
+	Space        []struct {
+		Name string          `json:"name"`
+		Dist json.RawMessage `json:"dist"`
+	} `json:"space"`
+	Below        map[string][]float64 `json:"below"`
+	Above        map[string][]float64 `json:"above"`
+	Points       map[string][]float64 `json:"points"`
+	WeightsBelow []float64            `json:"weights_below"`
+	MusBelow     map[string][]float64 `json:"mus_below"`
+	SigmasBelow  map[string][]float64 `json:"sigmas_below"`
+	LogL         []jf                 `json:"log_l"`
+	LogG         []jf                 `json:"log_g"`
+	Best         int                  `json:"best"`
+}
+
+type reference struct {
+	Optuna string    `json:"optuna"`
+	Cases  []refCase `json:"cases"`
+	Splits []struct {
+		Scores [][2]jf `json:"scores"`
+		NBelow int     `json:"n_below"`
+		Below  []int   `json:"below"`
+		Above  []int   `json:"above"`
+	} `json:"splits"`
+}
+
+func loadReference(t *testing.T) reference {
+	t.Helper()
+	b, err := os.ReadFile("testdata/reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref reference
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
+func close(a, b, tol float64) bool {
+	if math.IsInf(a, 0) || math.IsInf(b, 0) {
+		return a == b
+	}
+	return math.Abs(a-b) <= tol*max(1, math.Abs(b))
+}
+
+// TestEstimatorReference: for fixed observations, the kernels of the good
+// set's estimator, both estimators' log densities at fixed points and the
+// winning point match Optuna's (testdata/gen_reference.py).
+func TestEstimatorReference(t *testing.T) {
+	ref := loadReference(t)
+	if len(ref.Cases) == 0 {
+		t.Fatal("no cases in the reference")
+	}
+	for _, c := range ref.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			names := make([]string, len(c.Space))
+			dims := make([]dim, len(c.Space))
+			for i, sp := range c.Space {
+				d, err := core.ParseDistribution(sp.Dist)
+				if err != nil {
+					t.Fatal(err)
+				}
+				names[i], dims[i] = sp.Name, newDim(d)
+			}
+			cols := func(m map[string][]float64) ([][]float64, int) {
+				out := make([][]float64, len(names))
+				for i, n := range names {
+					out[i] = m[n]
+				}
+				return out, len(out[0])
+			}
+			p := params{priorWeight: 1, magicClip: true, multivariate: c.Multivariate}
+			below, nb := cols(c.Below)
+			above, na := cols(c.Above)
+			l := newEstimator(dims, below, nb, p, nil)
+			g := newEstimator(dims, above, na, p, nil)
+			for i, w := range c.WeightsBelow {
+				if !close(l.w[i], w, 1e-12) {
+					t.Errorf("weight %d = %v, want %v", i, l.w[i], w)
+				}
+			}
+			for d, name := range names {
+				if dims[d].choices > 0 {
+					continue
+				}
+				for i := range c.MusBelow[name] {
+					if !close(l.mus[d][i], c.MusBelow[name][i], 1e-12) || !close(l.sigmas[d][i], c.SigmasBelow[name][i], 1e-12) {
+						t.Errorf("%s kernel %d: mu %v sigma %v, want %v %v", name, i, l.mus[d][i], l.sigmas[d][i], c.MusBelow[name][i], c.SigmasBelow[name][i])
+					}
+				}
+			}
+			pts, _ := cols(c.Points)
+			ll, lg := l.logPDF(pts), g.logPDF(pts)
+			best := 0
+			for j := range ll {
+				if !close(ll[j], float64(c.LogL[j]), 1e-9) || !close(lg[j], float64(c.LogG[j]), 1e-9) {
+					t.Errorf("point %d: log l %v, log g %v; want %v, %v", j, ll[j], lg[j], c.LogL[j], c.LogG[j])
+				}
+				if ll[j]-lg[j] > ll[best]-lg[best] {
+					best = j
+				}
+			}
+			if best != c.Best {
+				t.Errorf("best point %d, want %d", best, c.Best)
+			}
+		})
+	}
+}
+
+// TestSplitReference: the good set and the rest match Optuna's split of the
+// same scores (Complete, Pruned by deepest step, Running last).
+func TestSplitReference(t *testing.T) {
+	ref := loadReference(t)
+	for i, c := range ref.Splits {
+		scores := make([]score, len(c.Scores))
+		for j, s := range c.Scores {
+			scores[j] = score{float64(s[0]), float64(s[1])}
+		}
+		below, above := split(scores, c.NBelow)
+		if !equalInts(below, c.Below) || !equalInts(above, c.Above) {
+			t.Errorf("split %d: below %v above %v, want %v %v", i, below, above, c.Below, c.Above)
+		}
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

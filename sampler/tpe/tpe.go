@@ -1,0 +1,356 @@
+package tpe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/go-tune/tune/core"
+	"github.com/go-tune/tune/sampler"
+	"github.com/go-tune/tune/sampler/random"
+)
+
+// Config sets the sampler. The zero value is the default, which follows
+// Optuna's current TPESampler defaults, except that multivariate sampling
+// and the constant liar are on (Optuna has them off); Optuna31 returns
+// the configuration of Optuna 3.1's default TPESampler.
+type Config struct {
+	// StartupTrials is how many Complete or Pruned trials are sampled at
+	// random before TPE starts. 0 means 10; a negative value means none.
+	StartupTrials int
+	// Candidates is how many candidates are drawn from l(x), the good
+	// trials' estimator, of which the one with the largest l(x)/g(x)
+	// wins. 0 means 24.
+	Candidates int
+	// Gamma is the fraction of the n trials that forms the good set, of
+	// size min(ceil(Gamma n), GammaMax). 0 means 0.1; it must be in (0, 1].
+	Gamma float64
+	// GammaMax caps the good set's size. 0 means 25.
+	GammaMax int
+	// PriorWeight is the weight of the prior kernel (a normal at the
+	// range's centre with sigma the range; uniform over the choices of a
+	// categorical). 0 means 1.
+	PriorWeight float64
+	// ConsiderEndpoints lets the bounds of the range set the bandwidth of
+	// the smallest and largest observations (Optuna's default: off).
+	ConsiderEndpoints bool
+	// NoMagicClip lowers the smallest bandwidth from range/min(100, 1+k)
+	// (k kernels; Optuna's "magic clip") to 1e-12.
+	NoMagicClip bool
+	// Independent samples each parameter on its own, as Optuna 3.1 does by
+	// default. When false (the default), single-objective studies sample
+	// the parameters that every finished trial has jointly, with kernels
+	// over all of them (Optuna's multivariate=True), and the rest on their
+	// own.
+	Independent bool
+	// NoConstantLiar leaves running trials out. By default they count as
+	// the worst trials, so that parallel workers do not all propose the
+	// same point (Optuna's constant_liar=True).
+	NoConstantLiar bool
+}
+
+// Optuna31 returns the configuration of Optuna 3.1's default TPESampler:
+// independent sampling, no constant liar.
+func Optuna31() Config { return Config{Independent: true, NoConstantLiar: true} }
+
+// Sampler is the TPE sampler. It keeps no state between calls and is safe
+// for concurrent use.
+type Sampler struct {
+	cfg     Config // resolved: no zero values left
+	startup int
+	p       params
+}
+
+var (
+	_ sampler.Sampler  = (*Sampler)(nil)
+	_ sampler.Relative = (*Sampler)(nil)
+)
+
+// New returns a TPE sampler, or an error that names the field of cfg that
+// is out of range.
+func New(cfg Config) (*Sampler, error) {
+	switch {
+	case cfg.Candidates < 0:
+		return nil, fmt.Errorf("tpe: Candidates is %d; it must be positive (0 means 24)", cfg.Candidates)
+	case math.IsNaN(cfg.Gamma) || cfg.Gamma < 0 || cfg.Gamma > 1:
+		return nil, fmt.Errorf("tpe: Gamma is %v; it must be in (0, 1] (0 means 0.1)", cfg.Gamma)
+	case cfg.GammaMax < 0:
+		return nil, fmt.Errorf("tpe: GammaMax is %d; it must be positive (0 means 25)", cfg.GammaMax)
+	case math.IsNaN(cfg.PriorWeight) || math.IsInf(cfg.PriorWeight, 0) || cfg.PriorWeight < 0:
+		return nil, fmt.Errorf("tpe: PriorWeight is %v; it must be positive and finite (0 means 1)", cfg.PriorWeight)
+	}
+	s := &Sampler{cfg: cfg}
+	switch {
+	case cfg.StartupTrials == 0:
+		s.startup = 10
+	case cfg.StartupTrials > 0:
+		s.startup = cfg.StartupTrials
+	}
+	if s.cfg.Candidates == 0 {
+		s.cfg.Candidates = 24
+	}
+	if s.cfg.Gamma == 0 {
+		s.cfg.Gamma = 0.1
+	}
+	if s.cfg.GammaMax == 0 {
+		s.cfg.GammaMax = 25
+	}
+	if s.cfg.PriorWeight == 0 {
+		s.cfg.PriorWeight = 1
+	}
+	s.p = params{priorWeight: s.cfg.PriorWeight, magicClip: !cfg.NoMagicClip, endpoints: cfg.ConsiderEndpoints}
+	return s, nil
+}
+
+// Config returns the sampler's configuration, with the defaults filled in.
+func (s *Sampler) Config() Config {
+	c := s.cfg
+	c.StartupTrials = s.startup
+	if s.startup == 0 {
+		c.StartupTrials = -1
+	}
+	return c
+}
+
+// gamma is the size of the good set of n trials.
+func (s *Sampler) gamma(n int) int {
+	return min(int(math.Ceil(s.cfg.Gamma*float64(n))), s.cfg.GammaMax)
+}
+
+// score ranks a trial: lower is better, by step first (a Complete trial's
+// is -Inf, a Pruned one's minus its deepest step, a Running one's +Inf),
+// then by value (signed so that lower is better).
+type score struct {
+	step, value float64
+}
+
+func (a score) less(b score) bool {
+	return a.step < b.step || a.step == b.step && a.value < b.value
+}
+
+// observations are the trials the estimators learn from, in number order.
+type observations struct {
+	trials []*core.Trial
+	scores []score
+	n      int // the Complete and Pruned ones
+}
+
+// observe reads the study's trials as Optuna's TPE does: Complete trials
+// by their value; Pruned ones by their deepest step and the value there
+// (single objective only); Running ones, with the constant liar, as the
+// worst. The trial being sampled is left out.
+func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial) (observations, error) {
+	states := []core.State{core.Complete, core.Pruned}
+	multi := len(study.Directions()) > 1
+	if !s.cfg.NoConstantLiar && !multi {
+		states = append(states, core.Running)
+	}
+	trials, err := study.Trials(ctx, states...)
+	if err != nil {
+		return observations{}, err
+	}
+	sign := 1.0
+	if study.Directions()[0] == core.Maximize {
+		sign = -1
+	}
+	o := observations{trials: make([]*core.Trial, 0, len(trials)), scores: make([]score, 0, len(trials))}
+	for i := range trials {
+		t := &trials[i]
+		if t.ID == self.ID && t.Number == self.Number {
+			continue
+		}
+		var sc score
+		switch t.State {
+		case core.Complete:
+			if len(t.Values) == 0 {
+				continue
+			}
+			sc = score{math.Inf(-1), sign * t.Values[0]}
+		case core.Pruned:
+			if multi {
+				continue
+			}
+			if last, ok := t.LastStep(); ok {
+				v := sign * last.Value
+				if math.IsNaN(last.Value) {
+					v = math.Inf(1)
+				}
+				sc = score{-float64(last.Step), v}
+			} else {
+				sc = score{1, 0}
+			}
+		case core.Running:
+			sc = score{math.Inf(1), math.Inf(1)}
+		default:
+			continue
+		}
+		if !math.IsInf(sc.step, 1) {
+			o.n++
+		}
+		o.trials = append(o.trials, t)
+		o.scores = append(o.scores, sc)
+	}
+	return o, nil
+}
+
+// split returns the indices of the good and the other observations, each
+// in number order: the good are the nBelow best by score (ties to the
+// older). It keeps the best nBelow in a sorted list as it goes, which costs
+// O(n nBelow) at worst and about O(n) in practice (nBelow is at most 25 by
+// default), instead of sorting them all.
+func split(scores []score, nBelow int) (below, above []int) {
+	nBelow = min(nBelow, len(scores))
+	best := make([]int, 0, nBelow+1)
+	for i := range scores {
+		if len(best) == nBelow && (nBelow == 0 || !scores[i].less(scores[best[nBelow-1]])) {
+			continue
+		}
+		// Insert after the last that is no worse (older ones win ties).
+		j := len(best)
+		for j > 0 && scores[i].less(scores[best[j-1]]) {
+			j--
+		}
+		best = slices.Insert(best, j, i)
+		if len(best) > nBelow {
+			best = best[:nBelow]
+		}
+	}
+	below = slices.Clone(best)
+	slices.Sort(below)
+	above = make([]int, 0, len(scores)-nBelow)
+	k := 0
+	for i := range scores {
+		if k < len(below) && below[k] == i {
+			k++
+			continue
+		}
+		above = append(above, i)
+	}
+	return below, above
+}
+
+// values gathers the internal values of the parameters in space (names in
+// order) of the observations at idx that have all of them with the same
+// kind of distribution, as obs[d][i].
+func values(o observations, idx []int, names []string, dims []dim) ([][]float64, int) {
+	obs := make([][]float64, len(names))
+	n := 0
+next:
+	for _, i := range idx {
+		t := o.trials[i]
+		for d, name := range names {
+			p, ok := t.Param(name)
+			if !ok || core.CheckCompatible(p.Dist, dims[d].dist) != nil || !inRange(p.Internal, dims[d]) {
+				continue next
+			}
+		}
+		for d, name := range names {
+			p, _ := t.Param(name)
+			obs[d] = append(obs[d], p.Internal)
+		}
+		n++
+	}
+	return obs, n
+}
+
+// inRange reports whether an observed value fits the current distribution
+// (a range may change between trials; a kernel outside it is dropped, and a
+// categorical index must exist).
+func inRange(x float64, d dim) bool {
+	if d.choices > 0 {
+		return x >= 0 && int(x) < d.choices
+	}
+	switch dist := d.dist.(type) {
+	case core.Float:
+		return x >= dist.Low && x <= dist.High
+	case core.Int:
+		return x >= float64(dist.Low) && x <= float64(dist.High)
+	}
+	return false
+}
+
+// suggest fits the estimators for the parameters names (with dims) and
+// returns the winning candidate's values, or nil before the startup trials
+// are done.
+func (s *Sampler) suggest(o observations, names []string, dims []dim, multivariate bool, rng *rand.Rand) map[string]float64 {
+	if o.n < s.startup {
+		return nil
+	}
+	belowIdx, aboveIdx := split(o.scores, s.gamma(o.n))
+	below, nb := values(o, belowIdx, names, dims)
+	above, na := values(o, aboveIdx, names, dims)
+	p := s.p
+	p.multivariate = multivariate
+	l := newEstimator(dims, below, nb, p, nil)
+	g := newEstimator(dims, above, na, p, nil)
+	cands := l.sample(rng, s.cfg.Candidates)
+	ll, lg := l.logPDF(cands), g.logPDF(cands)
+	best := 0
+	for j := range ll {
+		if ll[j]-lg[j] > ll[best]-lg[best] {
+			best = j
+		}
+	}
+	out := make(map[string]float64, len(names))
+	for d, name := range names {
+		out[name] = cands[d][best]
+	}
+	return out
+}
+
+// SampleIndependent implements sampler.Sampler: TPE over this parameter
+// alone, or a random value during the startup trials.
+func (s *Sampler) SampleIndependent(ctx context.Context, study core.Study, t core.Trial, name string, d core.Distribution, rng *rand.Rand) (float64, error) {
+	if d.Single() {
+		return random.Draw(d, rng)
+	}
+	o, err := s.observe(ctx, study, t)
+	if err != nil {
+		return 0, err
+	}
+	x := s.suggest(o, []string{name}, []dim{newDim(d)}, false, rng)
+	if x == nil {
+		return random.Draw(d, rng)
+	}
+	return x[name], nil
+}
+
+// RelativeSpace implements sampler.Relative: in multivariate mode, the
+// parameters that every Complete or Pruned trial has with one
+// distribution (single-objective studies only).
+func (s *Sampler) RelativeSpace(ctx context.Context, study core.Study, _ core.Trial) (map[string]core.Distribution, error) {
+	if s.cfg.Independent || len(study.Directions()) > 1 {
+		return nil, nil
+	}
+	trials, err := study.Trials(ctx, core.Complete, core.Pruned)
+	if err != nil {
+		return nil, err
+	}
+	return sampler.IntersectionSpaceOf(trials, core.Complete, core.Pruned), nil
+}
+
+// SampleRelative implements sampler.Relative: TPE with joint kernels over
+// space, or nothing (each parameter is then sampled independently, at
+// random) before the startup trials are done.
+func (s *Sampler) SampleRelative(ctx context.Context, study core.Study, t core.Trial, space map[string]core.Distribution, rng *rand.Rand) (map[string]float64, error) {
+	if len(space) == 0 {
+		return nil, nil
+	}
+	names := slices.Sorted(maps.Keys(space))
+	dims := make([]dim, len(names))
+	for i, name := range names {
+		if space[name].Single() {
+			return nil, errors.New("tpe: relative space with a single-valued distribution")
+		}
+		dims[i] = newDim(space[name])
+	}
+	o, err := s.observe(ctx, study, t)
+	if err != nil {
+		return nil, err
+	}
+	return s.suggest(o, names, dims, true, rng), nil
+}
