@@ -76,3 +76,54 @@ func TestCacheIncremental(t *testing.T) {
 		t.Errorf("hidden trial not picked up: %d trials", len(all))
 	}
 }
+
+// TestCacheShared: asking twice for the same states, with no change in
+// between, gives the same slice; any change in the study (a new trial, a
+// parameter of a running one, a finish) gives a fresh one that shows it.
+func TestCacheShared(t *testing.T) {
+	ctx := context.Background()
+	s, err := CreateStudy(ctx, "shared", WithSeed(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(states ...core.State) []core.Trial {
+		t.Helper()
+		got, err := s.cache.trials(ctx, states)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	tr, err := s.Ask(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := get(core.Running), get(core.Running)
+	if len(a) != 1 || &a[0] != &b[0] {
+		t.Fatalf("two reads without a change: %d trials, shared %v", len(a), len(a) == 1 && &a[0] == &b[0])
+	}
+	if _, err := tr.Float("x", 0, 1); err != nil {
+		t.Fatal(err)
+	}
+	if c := get(core.Running); len(c[0].Params) != 1 {
+		t.Errorf("after a parameter: the running trial has %d params, want 1", len(c[0].Params))
+	}
+	if got := get(core.Complete); len(got) != 0 {
+		t.Errorf("%d Complete trials before Tell", len(got))
+	}
+	if _, err := s.Tell(ctx, tr, []float64{1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(core.Complete); len(got) != 1 || got[0].State != core.Complete {
+		t.Errorf("after Tell: %v", got)
+	}
+	if got := get(core.Running); len(got) != 0 {
+		t.Errorf("after Tell: %d Running trials", len(got))
+	}
+	if _, err := s.Ask(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(); len(got) != 2 {
+		t.Errorf("after a new trial: %d trials, want 2", len(got))
+	}
+}

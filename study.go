@@ -248,10 +248,11 @@ func (s *Study) Trials(ctx context.Context, states ...State) ([]FrozenTrial, err
 	if err != nil {
 		return nil, err
 	}
+	out := make([]FrozenTrial, len(trials))
 	for i := range trials {
-		trials[i] = trials[i].Clone()
+		out[i] = trials[i].Clone()
 	}
-	return trials, nil
+	return out, nil
 }
 
 // BestTrial returns the Complete trial with the best value (the lowest

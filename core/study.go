@@ -7,9 +7,9 @@ import "context"
 // an incremental cache of the finished trials; tests implement it over a
 // slice.
 //
-// Its methods are safe for concurrent use. Trials returns a new slice each
-// call, but the trials in it share their slices and maps with the study's
-// cache: callers must treat them as read-only.
+// Its methods are safe for concurrent use. The slice that Trials returns,
+// and the trials in it, may be shared with the study's cache and with other
+// callers: callers must treat them as read-only.
 type Study interface {
 	// Name returns the study's name.
 	Name() string

@@ -58,7 +58,7 @@ func (s *Study) Trials(ctx context.Context, states ...core.State) ([]core.Trial,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []core.Trial
+	out := make([]core.Trial, 0, len(s.trials))
 	for _, t := range s.trials {
 		if len(states) == 0 || slices.Contains(states, t.State) {
 			out = append(out, t)

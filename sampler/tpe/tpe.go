@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"github.com/go-tune/tune/core"
 	"github.com/go-tune/tune/sampler"
@@ -63,6 +64,20 @@ type Sampler struct {
 	cfg     Config // resolved: no zero values left
 	startup int
 	p       params
+
+	// seen keeps, for the trials being sampled, the observations made
+	// from the study's trials, which tune hands out as the same slice
+	// until the study changes: the parameters of one trial, sampled one
+	// after the other, share them.
+	mu     sync.Mutex
+	seen   map[seenKey]*observations
+	spaces map[string]*intersection // by study name
+}
+
+type seenKey struct {
+	first *core.Trial // the first of the study's trials: the slice's identity
+	n     int
+	self  int64
 }
 
 var (
@@ -137,13 +152,22 @@ type observations struct {
 	trials []*core.Trial
 	scores []score
 	n      int // the Complete and Pruned ones
+
+	once         sync.Once
+	below, above []int // split(scores, gamma(n))
+}
+
+// split returns the observations' good and other indices (computed once).
+func (o *observations) split(nBelow int) ([]int, []int) {
+	o.once.Do(func() { o.below, o.above = split(o.scores, nBelow) })
+	return o.below, o.above
 }
 
 // observe reads the study's trials as Optuna's TPE does: Complete trials
 // by their value; Pruned ones by their deepest step and the value there
 // (single objective only); Running ones, with the constant liar, as the
 // worst. The trial being sampled is left out.
-func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial) (observations, error) {
+func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial) (*observations, error) {
 	states := []core.State{core.Complete, core.Pruned}
 	multi := len(study.Directions()) > 1
 	if !s.cfg.NoConstantLiar && !multi {
@@ -151,13 +175,23 @@ func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial
 	}
 	trials, err := study.Trials(ctx, states...)
 	if err != nil {
-		return observations{}, err
+		return nil, err
+	}
+	var key seenKey
+	if len(trials) > 0 {
+		key = seenKey{&trials[0], len(trials), self.ID}
+		s.mu.Lock()
+		o := s.seen[key]
+		s.mu.Unlock()
+		if o != nil {
+			return o, nil
+		}
 	}
 	sign := 1.0
 	if study.Directions()[0] == core.Maximize {
 		sign = -1
 	}
-	o := observations{trials: make([]*core.Trial, 0, len(trials)), scores: make([]score, 0, len(trials))}
+	o := &observations{trials: make([]*core.Trial, 0, len(trials)), scores: make([]score, 0, len(trials))}
 	for i := range trials {
 		t := &trials[i]
 		if t.ID == self.ID && t.Number == self.Number {
@@ -193,6 +227,17 @@ func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial
 		}
 		o.trials = append(o.trials, t)
 		o.scores = append(o.scores, sc)
+	}
+	if key.first != nil {
+		s.mu.Lock()
+		if len(s.seen) >= 64 { // other trials', or stale: start afresh
+			clear(s.seen)
+		}
+		if s.seen == nil {
+			s.seen = make(map[seenKey]*observations)
+		}
+		s.seen[key] = o
+		s.mu.Unlock()
 	}
 	return o, nil
 }
@@ -236,15 +281,18 @@ func split(scores []score, nBelow int) (below, above []int) {
 // values gathers the internal values of the parameters in space (names in
 // order) of the observations at idx that have all of them with the same
 // kind of distribution, as obs[d][i].
-func values(o observations, idx []int, names []string, dims []dim) ([][]float64, int) {
+func values(o *observations, idx []int, names []string, dims []dim) ([][]float64, int) {
 	obs := make([][]float64, len(names))
+	for d := range obs {
+		obs[d] = make([]float64, 0, len(idx))
+	}
 	n := 0
 next:
 	for _, i := range idx {
 		t := o.trials[i]
 		for d, name := range names {
 			p, ok := t.Param(name)
-			if !ok || core.CheckCompatible(p.Dist, dims[d].dist) != nil || !inRange(p.Internal, dims[d]) {
+			if !ok || !compatible(p.Dist, &dims[d]) || !inRange(p.Internal, dims[d]) {
 				continue next
 			}
 		}
@@ -255,6 +303,20 @@ next:
 		n++
 	}
 	return obs, n
+}
+
+// compatible reports whether an observation's distribution is compatible
+// with the current one (core.CheckCompatible), without its error.
+func compatible(d core.Distribution, cur *dim) bool {
+	switch a := d.(type) {
+	case core.Float:
+		b, ok := cur.dist.(core.Float)
+		return ok && a.Log == b.Log
+	case core.Int:
+		b, ok := cur.dist.(core.Int)
+		return ok && a.Log == b.Log
+	}
+	return core.CheckCompatible(d, cur.dist) == nil
 }
 
 // inRange reports whether an observed value fits the current distribution
@@ -276,11 +338,11 @@ func inRange(x float64, d dim) bool {
 // suggest fits the estimators for the parameters names (with dims) and
 // returns the winning candidate's values, or nil before the startup trials
 // are done.
-func (s *Sampler) suggest(o observations, names []string, dims []dim, multivariate bool, rng *rand.Rand) map[string]float64 {
+func (s *Sampler) suggest(o *observations, names []string, dims []dim, multivariate bool, rng *rand.Rand) map[string]float64 {
 	if o.n < s.startup {
 		return nil
 	}
-	belowIdx, aboveIdx := split(o.scores, s.gamma(o.n))
+	belowIdx, aboveIdx := o.split(s.gamma(o.n))
 	below, nb := values(o, belowIdx, names, dims)
 	above, na := values(o, aboveIdx, names, dims)
 	p := s.p
@@ -327,10 +389,51 @@ func (s *Sampler) RelativeSpace(ctx context.Context, study core.Study, _ core.Tr
 		return nil, nil
 	}
 	trials, err := study.Trials(ctx, core.Complete, core.Pruned)
-	if err != nil {
+	if err != nil || len(trials) == 0 {
 		return nil, err
 	}
-	return sampler.IntersectionSpaceOf(trials, core.Complete, core.Pruned), nil
+	// Finished trials never change, and an intersection does not depend on
+	// the order of its terms: the space is kept per study and narrowed by
+	// the trials not seen before.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.spaces == nil {
+		s.spaces = make(map[string]*intersection)
+	}
+	in := s.spaces[study.Name()]
+	if in != nil && len(trials) < len(in.seen) {
+		in = nil // fewer trials than seen: another study of the same name
+	}
+	if in == nil {
+		in = &intersection{seen: make(map[int64]bool)}
+		s.spaces[study.Name()] = in
+	}
+	var fresh []core.Trial
+	for i := range trials {
+		if !in.seen[trials[i].ID] {
+			in.seen[trials[i].ID] = true
+			fresh = append(fresh, trials[i])
+		}
+	}
+	if len(fresh) > 0 {
+		sp := sampler.IntersectionSpaceOf(fresh, core.Complete, core.Pruned)
+		if in.space == nil {
+			in.space = sp
+		} else {
+			for name, d := range in.space {
+				if e, ok := sp[name]; !ok || !core.Equal(e, d) {
+					delete(in.space, name)
+				}
+			}
+		}
+	}
+	return maps.Clone(in.space), nil
+}
+
+// intersection is a study's relative space, as of the trials seen.
+type intersection struct {
+	seen  map[int64]bool // trial IDs
+	space map[string]core.Distribution
 }
 
 // SampleRelative implements sampler.Relative: TPE with joint kernels over
