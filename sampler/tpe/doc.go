@@ -5,6 +5,25 @@
 // observation plus a prior) is fitted to each, and of the candidates drawn
 // from the good one, the one with the largest log l(x) - log g(x) wins.
 //
-// The numeric core (estimator.go, truncnorm.go) takes slices and a
-// *rand.Rand; tpe.go reads the study and turns trials into observations.
+// Pruned trials count, ranked below the Complete ones by how deep they got
+// and then by their last value. With several objectives (MOTPE), the good
+// set is filled by non-domination rank, the last rank by greedy
+// hypervolume subset selection, and the good trials are weighted by their
+// hypervolume contributions, as Optuna does; Pruned and Running trials are
+// left out there.
+//
+// Where it differs from Optuna 3.1, on purpose:
+//   - the truncated normal kernels are normalised (Optuna 3.1 leaves out
+//     their 1/sigma; later versions put it back);
+//   - the kernels are sorted stably, so that tied observations get their
+//     bandwidths in a defined order;
+//   - an observation outside the parameter's current range (a range that
+//     changed between trials) is left out rather than kept as a kernel
+//     outside it;
+//   - by default, single-objective studies are sampled jointly
+//     (multivariate) and running trials count as the worst (constant liar);
+//     Optuna31 turns both off.
+//
+// The numeric core (estimator.go, truncnorm.go, multi.go) takes slices and
+// a *rand.Rand; tpe.go reads the study and turns trials into observations.
 package tpe

@@ -21,9 +21,9 @@ func TestObserve(t *testing.T) {
 		want  []score
 		wantN int
 	}{
-		{core.Minimize, true, []score{{-inf, 2}, {-3, 0.5}, {-1, inf}, {1, 0}, {inf, inf}}, 4},
-		{core.Maximize, true, []score{{-inf, -2}, {-3, -0.5}, {-1, inf}, {1, 0}, {inf, inf}}, 4},
-		{core.Minimize, false, []score{{-inf, 2}, {-3, 0.5}, {-1, inf}, {1, 0}}, 4},
+		{core.Minimize, true, []score{{step: -inf, value: 2}, {step: -3, value: 0.5}, {step: -1, value: inf}, {step: 1, value: 0}, {step: inf, value: inf}}, 4},
+		{core.Maximize, true, []score{{step: -inf, value: -2}, {step: -3, value: -0.5}, {step: -1, value: inf}, {step: 1, value: 0}, {step: inf, value: inf}}, 4},
+		{core.Minimize, false, []score{{step: -inf, value: 2}, {step: -3, value: 0.5}, {step: -1, value: inf}, {step: 1, value: 0}}, 4},
 	} {
 		study := coretest.New([]core.Direction{c.dir},
 			core.Trial{State: core.Complete, Values: []float64{2}},
@@ -47,7 +47,7 @@ func TestObserve(t *testing.T) {
 			t.Fatalf("%v liar=%v: n %d, scores %v; want %d, %v", c.dir, c.liar, o.n, o.scores, c.wantN, c.want)
 		}
 		for i, sc := range o.scores {
-			if sc != c.want[i] {
+			if sc.step != c.want[i].step || sc.value != c.want[i].value {
 				t.Errorf("%v liar=%v: score %d = %v, want %v", c.dir, c.liar, i, sc, c.want[i])
 			}
 		}

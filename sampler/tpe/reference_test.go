@@ -53,6 +53,13 @@ type reference struct {
 		Below  []int   `json:"below"`
 		Above  []int   `json:"above"`
 	} `json:"splits"`
+	Multi []struct {
+		Values  [][]float64 `json:"values"`
+		NBelow  int         `json:"n_below"`
+		Below   []int       `json:"below"`
+		Above   []int       `json:"above"`
+		Weights []float64   `json:"weights"`
+	} `json:"multi"`
 }
 
 func loadReference(t *testing.T) reference {
@@ -146,11 +153,38 @@ func TestSplitReference(t *testing.T) {
 	for i, c := range ref.Splits {
 		scores := make([]score, len(c.Scores))
 		for j, s := range c.Scores {
-			scores[j] = score{float64(s[0]), float64(s[1])}
+			scores[j] = score{step: float64(s[0]), value: float64(s[1])}
 		}
 		below, above := split(scores, c.NBelow)
 		if !equalInts(below, c.Below) || !equalInts(above, c.Above) {
 			t.Errorf("split %d: below %v above %v, want %v %v", i, below, above, c.Below, c.Above)
+		}
+	}
+}
+
+// TestMultiReference: with several objectives, the good set (by rank, then
+// by hypervolume subset selection, in Optuna's order) and its hypervolume
+// weights match Optuna's.
+func TestMultiReference(t *testing.T) {
+	ref := loadReference(t)
+	if len(ref.Multi) == 0 {
+		t.Fatal("no multi-objective cases in the reference")
+	}
+	for i, c := range ref.Multi {
+		scores := make([]score, len(c.Values))
+		for j, v := range c.Values {
+			scores[j] = score{step: math.Inf(-1), vals: v}
+		}
+		below, above := splitMulti(scores, c.NBelow)
+		if !equalInts(below, c.Below) || !equalInts(above, c.Above) {
+			t.Errorf("case %d: below %v above %v, want %v %v", i, below, above, c.Below, c.Above)
+			continue
+		}
+		w := weightsMulti(scores, below)
+		for j := range c.Weights {
+			if !close(w[j], c.Weights[j], 1e-9) {
+				t.Errorf("case %d: weight %d = %v, want %v", i, j, w[j], c.Weights[j])
+			}
 		}
 	}
 }

@@ -141,6 +141,9 @@ func (s *Sampler) gamma(n int) int {
 // then by value (signed so that lower is better).
 type score struct {
 	step, value float64
+	// vals are a Complete trial's values, signed so that lower is better,
+	// in a study of several objectives (nil otherwise).
+	vals []float64
 }
 
 func (a score) less(b score) bool {
@@ -153,14 +156,24 @@ type observations struct {
 	scores []score
 	n      int // the Complete and Pruned ones
 
+	multi        bool
 	once         sync.Once
-	below, above []int // split(scores, gamma(n))
+	below, above []int     // split(scores, gamma(n))
+	weights      []float64 // of below, with several objectives
 }
 
-// split returns the observations' good and other indices (computed once).
-func (o *observations) split(nBelow int) ([]int, []int) {
-	o.once.Do(func() { o.below, o.above = split(o.scores, nBelow) })
-	return o.below, o.above
+// split returns the observations' good and other indices and, with several
+// objectives, the good ones' weights (computed once).
+func (o *observations) split(nBelow int) ([]int, []int, []float64) {
+	o.once.Do(func() {
+		if o.multi {
+			o.below, o.above = splitMulti(o.scores, nBelow)
+			o.weights = weightsMulti(o.scores, o.below)
+			return
+		}
+		o.below, o.above = split(o.scores, nBelow)
+	})
+	return o.below, o.above, o.weights
 }
 
 // observe reads the study's trials as Optuna's TPE does: Complete trials
@@ -191,7 +204,7 @@ func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial
 	if study.Directions()[0] == core.Maximize {
 		sign = -1
 	}
-	o := &observations{trials: make([]*core.Trial, 0, len(trials)), scores: make([]score, 0, len(trials))}
+	o := &observations{trials: make([]*core.Trial, 0, len(trials)), scores: make([]score, 0, len(trials)), multi: multi}
 	for i := range trials {
 		t := &trials[i]
 		if t.ID == self.ID && t.Number == self.Number {
@@ -203,7 +216,16 @@ func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial
 			if len(t.Values) == 0 {
 				continue
 			}
-			sc = score{math.Inf(-1), sign * t.Values[0]}
+			sc = score{step: math.Inf(-1), value: sign * t.Values[0]}
+			if multi {
+				sc.vals = make([]float64, len(t.Values))
+				for k, v := range t.Values {
+					sc.vals[k] = v
+					if study.Directions()[k] == core.Maximize {
+						sc.vals[k] = -v
+					}
+				}
+			}
 		case core.Pruned:
 			if multi {
 				continue
@@ -213,12 +235,12 @@ func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial
 				if math.IsNaN(last.Value) {
 					v = math.Inf(1)
 				}
-				sc = score{-float64(last.Step), v}
+				sc = score{step: -float64(last.Step), value: v}
 			} else {
-				sc = score{1, 0}
+				sc = score{step: 1}
 			}
 		case core.Running:
-			sc = score{math.Inf(1), math.Inf(1)}
+			sc = score{step: math.Inf(1), value: math.Inf(1)}
 		default:
 			continue
 		}
@@ -280,15 +302,17 @@ func split(scores []score, nBelow int) (below, above []int) {
 
 // values gathers the internal values of the parameters in space (names in
 // order) of the observations at idx that have all of them with the same
-// kind of distribution, as obs[d][i].
-func values(o *observations, idx []int, names []string, dims []dim) ([][]float64, int) {
+// kind of distribution, as obs[d][i], and, if weights (of idx) are given,
+// the weights of those kept.
+func values(o *observations, idx []int, names []string, dims []dim, weights []float64) ([][]float64, int, []float64) {
 	obs := make([][]float64, len(names))
 	for d := range obs {
 		obs[d] = make([]float64, 0, len(idx))
 	}
+	var kept []float64
 	n := 0
 next:
-	for _, i := range idx {
+	for k, i := range idx {
 		t := o.trials[i]
 		for d, name := range names {
 			p, ok := t.Param(name)
@@ -300,9 +324,12 @@ next:
 			p, _ := t.Param(name)
 			obs[d] = append(obs[d], p.Internal)
 		}
+		if weights != nil {
+			kept = append(kept, weights[k])
+		}
 		n++
 	}
-	return obs, n
+	return obs, n, kept
 }
 
 // compatible reports whether an observation's distribution is compatible
@@ -342,12 +369,12 @@ func (s *Sampler) suggest(o *observations, names []string, dims []dim, multivari
 	if o.n < s.startup {
 		return nil
 	}
-	belowIdx, aboveIdx := o.split(s.gamma(o.n))
-	below, nb := values(o, belowIdx, names, dims)
-	above, na := values(o, aboveIdx, names, dims)
+	belowIdx, aboveIdx, wBelow := o.split(s.gamma(o.n))
+	below, nb, wb := values(o, belowIdx, names, dims, wBelow)
+	above, na, _ := values(o, aboveIdx, names, dims, nil)
 	p := s.p
 	p.multivariate = multivariate
-	l := newEstimator(dims, below, nb, p, nil)
+	l := newEstimator(dims, below, nb, p, wb)
 	g := newEstimator(dims, above, na, p, nil)
 	cands := l.sample(rng, s.cfg.Candidates)
 	ll, lg := l.logPDF(cands), g.logPDF(cands)

@@ -29,7 +29,11 @@ from optuna.distributions import (
 )
 from optuna.samplers._tpe import _truncnorm
 from optuna.samplers._tpe import parzen_estimator as pe
-from optuna.samplers._tpe.sampler import _split_observation_pairs, default_weights
+from optuna.samplers._tpe.sampler import (
+    _calculate_weights_below_for_multi_objective,
+    _split_observation_pairs,
+    default_weights,
+)
 
 _logpdf = _truncnorm.logpdf
 
@@ -152,6 +156,26 @@ for n_below, scores in [
     )
 
 
+# Several objectives: the good set (in Optuna's order: by rank, then by
+# hypervolume subset selection) and its weights.
+multi = []
+for n, k, n_below in [(30, 2, 5), (40, 2, 12), (25, 3, 6), (20, 3, 20), (12, 4, 5)]:
+    lv = rng.uniform(0, 1, (n, k))
+    lv[3] = lv[4]  # a tie
+    scores = [(-inf, list(v)) for v in lv]
+    below, above = _split_observation_pairs(scores, n_below, None)
+    weights = _calculate_weights_below_for_multi_objective(scores, below, None)
+    multi.append(
+        {
+            "values": lv.tolist(),
+            "n_below": n_below,
+            "below": below.tolist(),
+            "above": above.tolist(),
+            "weights": weights.tolist(),
+        }
+    )
+
+
 def clean(x):
     if isinstance(x, float):
         if x == inf:
@@ -167,7 +191,7 @@ def clean(x):
 
 
 json.dump(
-    {"optuna": optuna.__version__, "cases": clean(cases), "splits": clean(splits)},
+    {"optuna": optuna.__version__, "cases": clean(cases), "splits": clean(splits), "multi": multi},
     sys.stdout,
     indent=1,
 )
