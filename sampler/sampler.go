@@ -3,8 +3,10 @@ package sampler
 import (
 	"context"
 	"errors"
+	"hash/fnv"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"github.com/go-tune/tune/core"
 )
@@ -105,4 +107,45 @@ func IntersectionSpaceOf(trials []core.Trial, states ...core.State) map[string]c
 		}
 	}
 	return space
+}
+
+// StudySeed returns a seed for a sampler's own random choices that every
+// worker of study agrees on, in any process and in any run: a hash of the
+// study's recorded seed (core.SeedAttr, which tune draws at random when a
+// study is created without one) and its name, or of its name alone when it
+// has no recorded seed (a study that another tool created). Samplers call
+// it with a Config.Seed of 0, and may keep its answer per study name.
+func StudySeed(ctx context.Context, study core.Study) (uint64, error) {
+	attrs, err := study.SystemAttrs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	h := fnv.New64a()
+	if rec, ok := attrs[core.SeedAttr].(string); ok {
+		h.Write([]byte(rec))
+		h.Write([]byte{0})
+	}
+	h.Write([]byte(study.Name()))
+	return h.Sum64(), nil
+}
+
+// Seeds keeps the seeds of StudySeed per study name, for samplers. The zero
+// value is ready to use; it is safe for concurrent use.
+type Seeds struct{ m sync.Map }
+
+// Get returns fixed if it is not 0, else StudySeed's seed of study (read
+// once per study name).
+func (c *Seeds) Get(ctx context.Context, study core.Study, fixed uint64) (uint64, error) {
+	if fixed != 0 {
+		return fixed, nil
+	}
+	if v, ok := c.m.Load(study.Name()); ok {
+		return v.(uint64), nil
+	}
+	seed, err := StudySeed(ctx, study)
+	if err != nil {
+		return 0, err
+	}
+	c.m.Store(study.Name(), seed)
+	return seed, nil
 }

@@ -3,7 +3,6 @@ package qmc
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -65,7 +64,7 @@ type Sampler struct {
 
 	mu    sync.Mutex
 	seqs  map[seqKey]Sequence // built sequences, which are immutable
-	seeds sync.Map            // study name -> scrambling seed
+	seeds sampler.Seeds       // by study name
 }
 
 type seqKey struct {
@@ -101,26 +100,7 @@ func (s *Sampler) Config() Config { return s.cfg }
 // created). Every worker of the study, in any process and in any run, then
 // scrambles alike. It is read once per study name.
 func (s *Sampler) Seed(ctx context.Context, study core.Study) (uint64, error) {
-	if s.cfg.Seed != 0 {
-		return s.cfg.Seed, nil
-	}
-	name := study.Name()
-	if v, ok := s.seeds.Load(name); ok {
-		return v.(uint64), nil
-	}
-	attrs, err := study.SystemAttrs(ctx)
-	if err != nil {
-		return 0, err
-	}
-	h := fnv.New64a()
-	if rec, ok := attrs[core.SeedAttr].(string); ok {
-		h.Write([]byte(rec))
-		h.Write([]byte{0})
-	}
-	h.Write([]byte(name))
-	seed := h.Sum64()
-	s.seeds.Store(name, seed)
-	return seed, nil
+	return s.seeds.Get(ctx, study, s.cfg.Seed)
 }
 
 // RelativeSpace implements sampler.Relative: the numeric, not single-valued
