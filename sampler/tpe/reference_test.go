@@ -2,8 +2,11 @@ package tpe
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -60,6 +63,10 @@ type reference struct {
 		Above   []int       `json:"above"`
 		Weights []float64   `json:"weights"`
 	} `json:"multi"`
+	Groups []struct {
+		Trials [][]string `json:"trials"`
+		Groups [][]string `json:"groups"`
+	} `json:"groups"`
 }
 
 func loadReference(t *testing.T) reference {
@@ -185,6 +192,33 @@ func TestMultiReference(t *testing.T) {
 			if !close(w[j], c.Weights[j], 1e-9) {
 				t.Errorf("case %d: weight %d = %v, want %v", i, j, w[j], c.Weights[j])
 			}
+		}
+	}
+}
+
+// TestGroupReference: the group decomposition of conditional spaces matches
+// Optuna's.
+func TestGroupReference(t *testing.T) {
+	ref := loadReference(t)
+	if len(ref.Groups) == 0 {
+		t.Fatal("no group cases in the reference")
+	}
+	for i, c := range ref.Groups {
+		var in intersection
+		for _, names := range c.Trials {
+			var tr core.Trial
+			for _, n := range names {
+				tr.Params = append(tr.Params, core.Param{Name: n, Dist: core.Float{Low: 0, High: 1}})
+			}
+			in.refine(&tr)
+		}
+		var got [][]string
+		for _, g := range in.groups {
+			got = append(got, slices.Sorted(maps.Keys(g)))
+		}
+		slices.SortFunc(got, slices.Compare)
+		if fmt.Sprint(got) != fmt.Sprint(c.Groups) {
+			t.Errorf("case %d: groups %v, want %v", i, got, c.Groups)
 		}
 	}
 }

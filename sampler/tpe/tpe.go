@@ -2,7 +2,6 @@ package tpe
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -48,6 +47,12 @@ type Config struct {
 	// over all of them (Optuna's multivariate=True), and the rest on their
 	// own.
 	Independent bool
+	// Group, with multivariate sampling, splits the parameters into groups
+	// that always appear together (the parameters of each branch of a
+	// conditional space) and samples each group jointly, with the trials
+	// that have it (Optuna's group=True); without it, only the parameters
+	// that every trial has are sampled jointly.
+	Group bool
 	// NoConstantLiar leaves running trials out. By default they count as
 	// the worst trials, so that parallel workers do not all propose the
 	// same point (Optuna's constant_liar=True).
@@ -95,6 +100,8 @@ func New(cfg Config) (*Sampler, error) {
 		return nil, fmt.Errorf("tpe: Gamma is %v; it must be in (0, 1] (0 means 0.1)", cfg.Gamma)
 	case cfg.GammaMax < 0:
 		return nil, fmt.Errorf("tpe: GammaMax is %d; it must be positive (0 means 25)", cfg.GammaMax)
+	case cfg.Group && cfg.Independent:
+		return nil, fmt.Errorf("tpe: Group needs multivariate sampling: Independent must be false")
 	case math.IsNaN(cfg.PriorWeight) || math.IsInf(cfg.PriorWeight, 0) || cfg.PriorWeight < 0:
 		return nil, fmt.Errorf("tpe: PriorWeight is %v; it must be positive and finite (0 means 1)", cfg.PriorWeight)
 	}
@@ -453,14 +460,79 @@ func (s *Sampler) RelativeSpace(ctx context.Context, study core.Study, _ core.Tr
 				}
 			}
 		}
+		for i := range fresh {
+			in.refine(&fresh[i])
+		}
 	}
-	return maps.Clone(in.space), nil
+	if !s.cfg.Group {
+		return maps.Clone(in.space), nil
+	}
+	space := map[string]core.Distribution{}
+	for _, g := range in.groups {
+		for name, d := range g {
+			if !d.Single() {
+				space[name] = d
+			}
+		}
+	}
+	return space, nil
 }
 
-// intersection is a study's relative space, as of the trials seen.
+// intersection is a study's relative space, as of the trials seen: the
+// parameters that all have, and (for Group) the groups of parameters that
+// always appear together.
 type intersection struct {
-	seen  map[int64]bool // trial IDs
-	space map[string]core.Distribution
+	seen   map[int64]bool // trial IDs
+	space  map[string]core.Distribution
+	groups []map[string]core.Distribution
+}
+
+// refine splits the groups by the parameters of t (Optuna's group
+// decomposition): each group becomes its part that t has and its part that
+// t has not, and t's parameters that no group has form a new group. The
+// result does not depend on the order of the trials. A parameter keeps the
+// distribution it was first seen with.
+func (in *intersection) refine(t *core.Trial) {
+	has := make(map[string]core.Distribution, len(t.Params))
+	for _, p := range t.Params {
+		has[p.Name] = p.Dist
+	}
+	var next []map[string]core.Distribution
+	for _, g := range in.groups {
+		with, without := map[string]core.Distribution{}, map[string]core.Distribution{}
+		for name, d := range g {
+			if _, ok := has[name]; ok {
+				with[name] = d
+				delete(has, name)
+			} else {
+				without[name] = d
+			}
+		}
+		for _, part := range []map[string]core.Distribution{with, without} {
+			if len(part) > 0 {
+				next = append(next, part)
+			}
+		}
+	}
+	if len(has) > 0 {
+		next = append(next, has)
+	}
+	in.groups = next
+}
+
+// groups returns copies of the study's groups, for Group mode.
+func (s *Sampler) groups(name string) []map[string]core.Distribution {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in := s.spaces[name]
+	if in == nil {
+		return nil
+	}
+	out := make([]map[string]core.Distribution, len(in.groups))
+	for i, g := range in.groups {
+		out[i] = maps.Clone(g)
+	}
+	return out
 }
 
 // SampleRelative implements sampler.Relative: TPE with joint kernels over
@@ -470,17 +542,35 @@ func (s *Sampler) SampleRelative(ctx context.Context, study core.Study, t core.T
 	if len(space) == 0 {
 		return nil, nil
 	}
-	names := slices.Sorted(maps.Keys(space))
-	dims := make([]dim, len(names))
-	for i, name := range names {
-		if space[name].Single() {
-			return nil, errors.New("tpe: relative space with a single-valued distribution")
+	for name, d := range space {
+		if d.Single() {
+			return nil, fmt.Errorf("tpe: relative space with the single-valued %s", name)
 		}
-		dims[i] = newDim(space[name])
 	}
 	o, err := s.observe(ctx, study, t)
 	if err != nil {
 		return nil, err
 	}
-	return s.suggest(o, names, dims, true, rng), nil
+	parts := []map[string]core.Distribution{space}
+	if s.cfg.Group {
+		parts = s.groups(study.Name())
+	}
+	out := map[string]float64{}
+	for _, part := range parts {
+		var names []string
+		for _, name := range slices.Sorted(maps.Keys(part)) {
+			if d, ok := space[name]; ok && core.Equal(d, part[name]) {
+				names = append(names, name)
+			}
+		}
+		if len(names) == 0 {
+			continue
+		}
+		dims := make([]dim, len(names))
+		for i, name := range names {
+			dims[i] = newDim(space[name])
+		}
+		maps.Copy(out, s.suggest(o, names, dims, true, rng))
+	}
+	return out, nil
 }

@@ -176,6 +176,23 @@ for n, k, n_below in [(30, 2, 5), (40, 2, 12), (25, 3, 6), (20, 3, 20), (12, 4, 
     )
 
 
+# Group decomposition of conditional spaces: trials' parameter names, and
+# Optuna's groups (as sorted name lists).
+from optuna.samplers._search_space.group_decomposed import _SearchSpaceGroup
+
+groups = []
+names = ["a", "b", "c", "d", "e", "f", "g"]
+for case_i in range(4):
+    trials = []
+    for _ in range(8):
+        k = rng.randint(1, len(names) + 1)
+        trials.append(sorted(rng.choice(names, k, replace=False).tolist()))
+    g = _SearchSpaceGroup()
+    for t in trials:
+        g.add_distributions({n: FloatDistribution(0, 1) for n in t})
+    groups.append({"trials": trials, "groups": sorted(sorted(s.keys()) for s in g.search_spaces)})
+
+
 def clean(x):
     if isinstance(x, float):
         if x == inf:
@@ -191,7 +208,7 @@ def clean(x):
 
 
 json.dump(
-    {"optuna": optuna.__version__, "cases": clean(cases), "splits": clean(splits), "multi": multi},
+    {"optuna": optuna.__version__, "cases": clean(cases), "splits": clean(splits), "multi": multi, "groups": groups},
     sys.stdout,
     indent=1,
 )
