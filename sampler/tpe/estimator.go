@@ -211,13 +211,18 @@ func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float6
 		}
 		sigmas[n] = width // the prior's
 		norm := make([]float64, k)
+		lastSigma, logSigma := math.NaN(), 0.0
 		for i := range norm {
-			a, b := (dm.low-mus[i])/sigmas[i], (dm.high-mus[i])/sigmas[i]
-			if a > -9 || b < 9 { // else the mass outside is under 1e-19
+			s := sigmas[i]
+			a, b := (dm.low-mus[i])/s, (dm.high-mus[i])/s
+			if a > -tailCut || b < tailCut {
 				norm[i] = logGaussMass(a, b)
 			}
 			if dm.q == 0 {
-				norm[i] += math.Log(sigmas[i]) + logSqrt2Pi
+				if s != lastSigma { // multivariate kernels share theirs
+					lastSigma, logSigma = s, math.Log(s)
+				}
+				norm[i] += logSigma + logSqrt2Pi
 			}
 		}
 		e.mus[d], e.sigmas[d], e.norm[d] = mus, sigmas, norm

@@ -46,17 +46,21 @@ func logGaussMass(a, b float64) float64 {
 	case a > 0:
 		return logDiff(logNdtr(-a), logNdtr(-b))
 	}
-	// Central: one minus both tails; a tail beyond 9 sigmas (under 1e-19)
-	// is left out.
+	// Central: one minus both tails; a tail beyond tailCut sigmas is left
+	// out.
 	var tails float64
-	if a > -9 {
+	if a > -tailCut {
 		tails += ndtr(a)
 	}
-	if b < 9 {
+	if b < tailCut {
 		tails += ndtr(-b)
 	}
 	return math.Log1p(-tails)
 }
+
+// tailCut is where a normal tail is negligible beside 1: Phi(-7.1) < 1e-12,
+// which changes a log mass by under 1e-12.
+const tailCut = 7.1
 
 // truncLogPDF returns the log density at x of the normal (mu, sigma)
 // truncated to [low, high].
