@@ -43,8 +43,32 @@ func Distributions() map[string]core.Distribution {
 // random subset of the parameters (a conditional space). With several
 // directions, each Complete trial has one value per direction.
 func History(n int, seed uint64, directions int) []core.Trial {
+	return history(n, seed, directions, Distributions())
+}
+
+// Shifted returns Distributions with other ranges (same kinds, log scales
+// and choices): a define-by-run space whose ranges changed between trials.
+func Shifted() map[string]core.Distribution {
+	out := Distributions()
+	for name, d := range out {
+		switch d := d.(type) {
+		case core.Float:
+			if d.Step > 0 {
+				out[name] = core.Float{Low: d.Low + 0.5, High: d.High + 2, Step: d.Step / 2}
+			} else if d.Low < d.High {
+				out[name] = core.Float{Low: d.Low * 2, High: d.High * 3, Log: d.Log}
+			}
+		case core.Int:
+			if d.Low < d.High {
+				out[name] = core.Int{Low: d.Low + 1, High: d.High * 2, Log: d.Log}
+			}
+		}
+	}
+	return out
+}
+
+func history(n int, seed uint64, directions int, dists map[string]core.Distribution) []core.Trial {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	dists := Distributions()
 	var trials []core.Trial
 	for i := range n {
 		t := core.Trial{Number: i, ID: int64(i + 1), State: core.Complete}
@@ -104,17 +128,20 @@ func sortedNames(m map[string]core.Distribution) []string {
 // each subtest).
 func Run(t *testing.T, newSampler func() sampler.Sampler) {
 	for _, hist := range []struct {
-		name string
-		n    int
-		dirs []core.Direction
+		name  string
+		n     int
+		dirs  []core.Direction
+		dists map[string]core.Distribution
 	}{
-		{"empty", 0, []core.Direction{core.Minimize}},
-		{"minimize", 40, []core.Direction{core.Minimize}},
-		{"maximize", 40, []core.Direction{core.Maximize}},
-		{"two-objectives", 40, []core.Direction{core.Minimize, core.Maximize}},
+		{"empty", 0, []core.Direction{core.Minimize}, Distributions()},
+		{"minimize", 40, []core.Direction{core.Minimize}, Distributions()},
+		{"maximize", 40, []core.Direction{core.Maximize}, Distributions()},
+		{"two-objectives", 40, []core.Direction{core.Minimize, core.Maximize}, Distributions()},
+		// The history's ranges differ from those sampled now.
+		{"ranges-changed", 40, []core.Direction{core.Minimize}, Shifted()},
 	} {
 		t.Run(hist.name, func(t *testing.T) {
-			study := coretest.New(hist.dirs, History(hist.n, 7, len(hist.dirs))...)
+			study := coretest.New(hist.dirs, history(hist.n, 7, len(hist.dirs), hist.dists)...)
 			t.Run("Legal", func(t *testing.T) { testLegal(t, newSampler(), study) })
 			t.Run("Deterministic", func(t *testing.T) { testDeterministic(t, newSampler, study) })
 			t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, newSampler(), study) })

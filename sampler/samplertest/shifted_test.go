@@ -1,0 +1,14 @@
+package samplertest
+
+// TestShiftedValid: the shifted distributions of the "ranges-changed" history
+// are valid ones.
+
+import "testing"
+
+func TestShiftedValid(t *testing.T) {
+	for name, d := range Shifted() {
+		if err := d.Validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
