@@ -1,10 +1,9 @@
 package samplertest
 
-// TestShiftedValid: the shifted distributions of the "ranges-changed" history
-// are valid ones.
-
 import "testing"
 
+// TestShiftedValid: the shifted distributions of the "ranges-changed"
+// history are valid ones.
 func TestShiftedValid(t *testing.T) {
 	for name, d := range Shifted() {
 		if err := d.Validate(); err != nil {
