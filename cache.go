@@ -25,10 +25,20 @@ type trialCache struct {
 	open   []int        // seen numbers below next that were not finished
 	filled int          // how many of recs are seen
 	// memo holds the slices that trials returned, by the set of states
-	// asked for, until the cache changes: samplers ask for the trials once
-	// per parameter, and the study rarely changes in between.
-	memo map[uint32][]core.Trial
+	// asked for, until a trial in them changes: samplers ask for the trials
+	// once per parameter, and the study rarely changes in between. A trial
+	// that joins a slice after its last one is appended (the slices handed
+	// out keep their length, so they do not see it); any other change drops
+	// the slice.
+	memo map[uint32]*memoEntry
 }
+
+type memoEntry struct {
+	trials  []core.Trial
+	scanned int // recs[:scanned] are in trials, as far as they match
+}
+
+func matches(mask uint32, st core.State) bool { return mask == 0 || mask&(1<<uint(st)) != 0 }
 
 // changed reports whether a fresh read b of a trial differs from a: in its
 // state, its number of values, parameters, intermediate values or
@@ -52,17 +62,15 @@ func (c *trialCache) refresh(ctx context.Context) error {
 		if n >= len(c.recs) {
 			c.recs = slices.Grow(c.recs, n+1-len(c.recs))[:n+1]
 		}
-		var was uint32 // the states whose slices had the trial
+		old := c.recs[n]
 		switch {
-		case c.recs[n].ID == 0:
+		case old.ID == 0:
 			c.filled++
-		case !changed(&c.recs[n], &got[i]):
+		case !changed(&old, &got[i]):
 			continue
-		default:
-			was = 1 << uint(c.recs[n].State)
 		}
 		c.recs[n] = got[i]
-		c.forget(was | 1<<uint(got[i].State))
+		c.update(n, &old)
 	}
 	// Numbers may appear out of order in a database whose transactions
 	// commit out of order: next stops at the first hole, and the trials
@@ -79,11 +87,22 @@ func (c *trialCache) refresh(ctx context.Context) error {
 	return nil
 }
 
-// forget drops the memoised slices of the sets of states that include one
-// of states (a mask), and that of all the trials.
-func (c *trialCache) forget(states uint32) {
-	for mask := range c.memo {
-		if mask == 0 || mask&states != 0 {
+// update keeps the memoised slices right after record n changed from old
+// (ID 0: unseen): a slice that the record joins after its last trial gets
+// it appended; one that had it, or that it joins in the middle, is dropped.
+func (c *trialCache) update(n int, old *core.Trial) {
+	rec := &c.recs[n]
+	for mask, e := range c.memo {
+		if n >= e.scanned {
+			continue // trials will scan it
+		}
+		had := old.ID != 0 && matches(mask, old.State)
+		has := matches(mask, rec.State)
+		switch {
+		case !had && !has:
+		case !had && (len(e.trials) == 0 || e.trials[len(e.trials)-1].Number < n):
+			e.trials = append(e.trials, *rec)
+		default:
 			delete(c.memo, mask)
 		}
 	}
@@ -102,19 +121,19 @@ func (c *trialCache) trials(ctx context.Context, states []core.State) ([]core.Tr
 	for _, st := range states {
 		mask |= 1 << uint(st)
 	}
-	if out, ok := c.memo[mask]; ok {
-		return out, nil
+	e := c.memo[mask]
+	if e == nil {
+		e = &memoEntry{trials: make([]core.Trial, 0, c.filled)}
+		if c.memo == nil {
+			c.memo = make(map[uint32]*memoEntry)
+		}
+		c.memo[mask] = e
 	}
-	out := make([]core.Trial, 0, c.filled)
-	for i := range c.recs {
-		t := &c.recs[i]
-		if t.ID != 0 && (mask == 0 || mask&(1<<uint(t.State)) != 0) {
-			out = append(out, *t)
+	for i := e.scanned; i < len(c.recs); i++ {
+		if t := &c.recs[i]; t.ID != 0 && matches(mask, t.State) {
+			e.trials = append(e.trials, *t)
 		}
 	}
-	if c.memo == nil {
-		c.memo = make(map[uint32][]core.Trial)
-	}
-	c.memo[mask] = out
-	return out, nil
+	e.scanned = len(c.recs)
+	return e.trials, nil
 }

@@ -127,3 +127,43 @@ func TestCacheShared(t *testing.T) {
 		t.Errorf("after a new trial: %d trials, want 2", len(got))
 	}
 }
+
+// TestCacheOrder: a trial that finishes after a later one joins the slices
+// in number order, and a slice handed out before does not change.
+func TestCacheOrder(t *testing.T) {
+	ctx := context.Background()
+	s, err := CreateStudy(ctx, "order", WithSeed(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := s.Ask(ctx)
+	second, _ := s.Ask(ctx)
+	if _, err := s.Tell(ctx, second, []float64{2}, nil); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.cache.trials(ctx, []core.State{core.Complete})
+	if err != nil || len(before) != 1 {
+		t.Fatalf("Complete trials: %v, %v", before, err)
+	}
+	if _, err := s.Tell(ctx, first, []float64{1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	third, _ := s.Ask(ctx)
+	if _, err := s.Tell(ctx, third, []float64{3}, nil); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.cache.trials(ctx, []core.State{core.Complete})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nums []int
+	for _, tr := range after {
+		nums = append(nums, tr.Number)
+	}
+	if !slices.Equal(nums, []int{0, 1, 2}) {
+		t.Errorf("Complete trials %v, want [0 1 2]", nums)
+	}
+	if len(before) != 1 || before[0].Number != 1 {
+		t.Errorf("a slice handed out before changed: %v", before)
+	}
+}

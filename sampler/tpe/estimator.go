@@ -92,6 +92,7 @@ type estimator struct {
 	// norm is each kernel's log normaliser: the log of its mass on
 	// [low, high] (and, for a continuous parameter, of its sigma).
 	norm [][]float64
+	inv  [][]float64 // 1 / sigma
 	cat  [][]float64 // [dim][kernel*choices+c], categorical dims: log probabilities
 	// blocks group the observations' kernels of a one-parameter numeric
 	// estimator by their mus, so that logPDF can skip the groups far from
@@ -141,7 +142,7 @@ func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float6
 	}
 	k := n + 1
 	e := &estimator{dims: dims, w: make([]float64, k), logW: make([]float64, k),
-		mus: make([][]float64, len(dims)), sigmas: make([][]float64, len(dims)), norm: make([][]float64, len(dims)), cat: make([][]float64, len(dims))}
+		mus: make([][]float64, len(dims)), sigmas: make([][]float64, len(dims)), norm: make([][]float64, len(dims)), inv: make([][]float64, len(dims)), cat: make([][]float64, len(dims))}
 	sum := p.priorWeight
 	for i := range n {
 		sum += weights[i]
@@ -225,7 +226,11 @@ func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float6
 				norm[i] += logSigma + logSqrt2Pi
 			}
 		}
-		e.mus[d], e.sigmas[d], e.norm[d] = mus, sigmas, norm
+		inv := make([]float64, k)
+		for i, s := range sigmas {
+			inv[i] = 1 / s
+		}
+		e.mus[d], e.sigmas[d], e.norm[d], e.inv[d] = mus, sigmas, norm, inv
 		if blocks {
 			e.buildBlocks(order, n)
 		}
@@ -408,8 +413,10 @@ func (e *estimator) logPDF(samples [][]float64) []float64 {
 					}
 					continue
 				}
-				for i := range k {
-					z := (x - mus[i]) / sigmas[i]
+				inv := e.inv[d]
+				mus, norm := mus[:k], norm[:k]
+				for i := range inv {
+					z := (x - mus[i]) * inv[i]
 					comp[i] -= 0.5*z*z + norm[i]
 				}
 				continue

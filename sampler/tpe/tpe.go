@@ -318,18 +318,27 @@ func values(o *observations, idx []int, names []string, dims []dim, weights []fl
 	}
 	var kept []float64
 	n := 0
+	hint := make([]int, len(names)) // where the name was in the last trial
+	xs := make([]float64, len(names))
 next:
 	for k, i := range idx {
 		t := o.trials[i]
 		for d, name := range names {
-			p, ok := t.Param(name)
-			if !ok || !compatible(p.Dist, &dims[d]) || !inRange(p.Internal, dims[d]) {
+			j := hint[d]
+			if j >= len(t.Params) || t.Params[j].Name != name {
+				if j = slices.IndexFunc(t.Params, func(p core.Param) bool { return p.Name == name }); j < 0 {
+					continue next
+				}
+				hint[d] = j
+			}
+			p := &t.Params[j]
+			if !compatible(p.Dist, &dims[d]) || !inRange(p.Internal, dims[d]) {
 				continue next
 			}
+			xs[d] = p.Internal
 		}
-		for d, name := range names {
-			p, _ := t.Param(name)
-			obs[d] = append(obs[d], p.Internal)
+		for d := range names {
+			obs[d] = append(obs[d], xs[d])
 		}
 		if weights != nil {
 			kept = append(kept, weights[k])
