@@ -77,6 +77,7 @@ type params struct {
 	magicClip    bool
 	endpoints    bool
 	multivariate bool
+	unscaled     bool // leave out the kernels' 1/sigma (Optuna 3.1)
 }
 
 // estimator is a Parzen estimator: a weighted mixture of kernels, one per
@@ -220,7 +221,7 @@ func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float6
 				norm[i] = logGaussMass(a, b)
 			}
 			if dm.q == 0 {
-				if s != lastSigma { // multivariate kernels share theirs
+				if s != lastSigma && !p.unscaled { // multivariate kernels share theirs
 					lastSigma, logSigma = s, math.Log(s)
 				}
 				norm[i] += logSigma + logSqrt2Pi

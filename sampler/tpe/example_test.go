@@ -9,7 +9,7 @@ import (
 )
 
 func Example() {
-	smp, err := tpe.New(tpe.Config{}) // Optuna's defaults, multivariate, constant liar
+	smp, err := tpe.New(tpe.Config{}) // Optuna's defaults, with the constant liar
 	if err != nil {
 		panic(err)
 	}

@@ -17,7 +17,7 @@ import (
 )
 
 func TestGroupConformance(t *testing.T) {
-	samplertest.Run(t, func() sampler.Sampler { return must(tpe.New(tpe.Config{Group: true})) })
+	samplertest.Run(t, func() sampler.Sampler { return must(tpe.New(tpe.Config{Multivariate: true, Group: true})) })
 }
 
 // conditional is a conditional objective: "kind" picks a branch with its
@@ -42,7 +42,7 @@ func conditional(_ context.Context, tr *tune.Trial) (float64, error) {
 // TestGroups: the relative space of a conditional study covers its
 // branches' groups, and a relative sample has each group's parameters.
 func TestGroups(t *testing.T) {
-	s := must(tpe.New(tpe.Config{Group: true, StartupTrials: 5}))
+	s := must(tpe.New(tpe.Config{Multivariate: true, Group: true, StartupTrials: 5}))
 	study, err := tune.CreateStudy(context.Background(), "groups", tune.WithSampler(s), tune.WithSeed(3))
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +61,7 @@ func TestGroups(t *testing.T) {
 		t.Errorf("relative space %s, want [kind x_a y_b z_b]", got)
 	}
 	// Without groups, only "kind" is in every trial.
-	plain := must(tpe.New(tpe.Config{}))
+	plain := must(tpe.New(tpe.Config{Multivariate: true}))
 	space, _ = plain.RelativeSpace(context.Background(), view, core.Trial{})
 	if got := fmt.Sprint(slices.Sorted(maps.Keys(space))); got != "[kind]" {
 		t.Errorf("relative space without groups %s, want [kind]", got)
@@ -76,7 +76,7 @@ func TestGroups(t *testing.T) {
 	if len(rel) != 3 {
 		t.Errorf("relative sample %v, want x_a, y_b and z_b", rel)
 	}
-	if _, err := tpe.New(tpe.Config{Group: true, Independent: true}); err == nil {
-		t.Error("Group with Independent: no error")
+	if _, err := tpe.New(tpe.Config{Group: true}); err == nil {
+		t.Error("Group without Multivariate: no error")
 	}
 }

@@ -45,6 +45,9 @@ type refCase struct {
 	LogL         []jf                 `json:"log_l"`
 	LogG         []jf                 `json:"log_g"`
 	Best         int                  `json:"best"`
+	LogL31       []jf                 `json:"log_l31"`
+	LogG31       []jf                 `json:"log_g31"`
+	Best31       int                  `json:"best31"`
 }
 
 type reference struct {
@@ -119,7 +122,6 @@ func TestEstimatorReference(t *testing.T) {
 			below, nb := cols(c.Below)
 			above, na := cols(c.Above)
 			l := newEstimator(dims, below, nb, p, nil)
-			g := newEstimator(dims, above, na, p, nil)
 			for i, w := range c.WeightsBelow {
 				if !close(l.w[i], w, 1e-12) {
 					t.Errorf("weight %d = %v, want %v", i, l.w[i], w)
@@ -136,18 +138,29 @@ func TestEstimatorReference(t *testing.T) {
 				}
 			}
 			pts, _ := cols(c.Points)
-			ll, lg := l.logPDF(pts), g.logPDF(pts)
-			best := 0
-			for j := range ll {
-				if !close(ll[j], float64(c.LogL[j]), 1e-9) || !close(lg[j], float64(c.LogG[j]), 1e-9) {
-					t.Errorf("point %d: log l %v, log g %v; want %v, %v", j, ll[j], lg[j], c.LogL[j], c.LogG[j])
+			for _, v := range []struct {
+				what     string
+				unscaled bool
+				logL     []jf
+				logG     []jf
+				best     int
+			}{{"scaled", false, c.LogL, c.LogG, c.Best}, {"3.1", true, c.LogL31, c.LogG31, c.Best31}} {
+				p.unscaled = v.unscaled
+				l := newEstimator(dims, below, nb, p, nil)
+				g := newEstimator(dims, above, na, p, nil)
+				ll, lg := l.logPDF(pts), g.logPDF(pts)
+				best := 0
+				for j := range ll {
+					if !close(ll[j], float64(v.logL[j]), 1e-9) || !close(lg[j], float64(v.logG[j]), 1e-9) {
+						t.Errorf("%s point %d: log l %v, log g %v; want %v, %v", v.what, j, ll[j], lg[j], v.logL[j], v.logG[j])
+					}
+					if ll[j]-lg[j] > ll[best]-lg[best] {
+						best = j
+					}
 				}
-				if ll[j]-lg[j] > ll[best]-lg[best] {
-					best = j
+				if best != v.best {
+					t.Errorf("%s: best point %d, want %d", v.what, best, v.best)
 				}
-			}
-			if best != c.Best {
-				t.Errorf("best point %d, want %d", best, c.Best)
 			}
 		})
 	}

@@ -26,9 +26,10 @@ func must(s *tpe.Sampler, err error) *tpe.Sampler {
 
 func TestConformance(t *testing.T) {
 	for name, cfg := range map[string]tpe.Config{
-		"default":    {},
-		"optuna3.1":  tpe.Optuna31(),
-		"no-startup": {StartupTrials: -1},
+		"default":      {},
+		"optuna3.1":    tpe.Optuna31(),
+		"multivariate": {Multivariate: true, Scaled: true},
+		"no-startup":   {StartupTrials: -1},
 	} {
 		t.Run(name, func(t *testing.T) {
 			samplertest.Run(t, func() sampler.Sampler { return must(tpe.New(cfg)) })
@@ -103,7 +104,7 @@ func run(t *testing.T, s sampler.Sampler, seed uint64, n, dim int, cat bool) flo
 // mode) finds a better best value than random search in most of 9 seeds,
 // and a better median.
 func TestBeatsRandom(t *testing.T) {
-	for name, cfg := range map[string]tpe.Config{"multivariate": {}, "independent": tpe.Optuna31()} {
+	for name, cfg := range map[string]tpe.Config{"multivariate": {Multivariate: true}, "independent": {}} {
 		t.Run(name, func(t *testing.T) {
 			var tp, rd []float64
 			wins := 0
@@ -162,8 +163,8 @@ func TestConstantLiar(t *testing.T) {
 		}
 		return n
 	}
-	liar := near(build(true), tpe.Config{Independent: true})
-	noLiar := near(build(true), tpe.Config{Independent: true, NoConstantLiar: true})
+	liar := near(build(true), tpe.Config{})
+	noLiar := near(build(true), tpe.Config{NoConstantLiar: true})
 	t.Logf("draws within 0.02 of the running trials' point: %d with the liar, %d without", liar, noLiar)
 	if liar >= noLiar {
 		t.Errorf("draws within 0.02 of the running trials' point: %d with the liar, %d without; want fewer with it", liar, noLiar)

@@ -10,9 +10,10 @@ the point with the largest log l(x) - log g(x); and, for lists of trial
 scores, Optuna's split into the good set and the rest.
 
 Optuna 3.1's truncated normal log density leaves out the kernel's -log(sigma)
-(its kernels integrate to sigma, not 1); today's Optuna has the term, and so
-does tune. The script puts it back before computing, so the reference is the
-correct density with 3.1's kernels, weights and bandwidths. It also makes
+(its kernels integrate to sigma, not 1); today's Optuna has the term. The
+script computes the log densities both ways: with the term put back (tune's
+Config.Scaled) and as 3.1 has them (tune's default), with 3.1's kernels,
+weights and bandwidths either way. It also makes
 the estimator's sort of the observations stable (see below).
 """
 
@@ -95,6 +96,11 @@ def case(name, space, n_below, n_above, multivariate, n_points=30):
     g = pe._ParzenEstimator(above, space, params(multivariate))
     log_l = l.log_pdf(points)
     log_g = g.log_pdf(points)
+    # And with Optuna 3.1's own (unscaled) kernels.
+    pe.truncnorm.logpdf = _logpdf
+    log_l31 = l.log_pdf(points)
+    log_g31 = g.log_pdf(points)
+    pe.truncnorm.logpdf = logpdf
     return {
         "name": name,
         "multivariate": multivariate,
@@ -108,6 +114,9 @@ def case(name, space, n_below, n_above, multivariate, n_points=30):
         "log_l": log_l.tolist(),
         "log_g": log_g.tolist(),
         "best": int(np.argmax(log_l - log_g)),
+        "log_l31": log_l31.tolist(),
+        "log_g31": log_g31.tolist(),
+        "best31": int(np.argmax(log_l31 - log_g31)),
     }
 
 
