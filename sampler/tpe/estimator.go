@@ -517,7 +517,7 @@ func logSumExp(xs []float64) float64 {
 	cut := m - logCut
 	for _, x := range xs {
 		if x > cut {
-			s += math.Exp(x - m)
+			s += expNonPos(x - m)
 		}
 	}
 	return m + math.Log(s)

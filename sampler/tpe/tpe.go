@@ -78,10 +78,9 @@ type Sampler struct {
 	startup int
 	p       params
 
-	// seen keeps, for the trials being sampled, the observations made
-	// from the study's trials, which tune hands out as the same slice
-	// until the study changes: the parameters of one trial, sampled one
-	// after the other, share them.
+	// seen keeps the observations made from the study's finished trials,
+	// which tune hands out as the same slice until one more finishes: the
+	// parameters of the trials sampled meanwhile share them.
 	mu     sync.Mutex
 	seen   map[seenKey]*observations
 	spaces map[string]*intersection // by study name
@@ -90,7 +89,6 @@ type Sampler struct {
 type seenKey struct {
 	first *core.Trial // the first of the study's trials: the slice's identity
 	n     int
-	self  int64
 }
 
 var (
@@ -196,35 +194,65 @@ func (o *observations) split(nBelow int) ([]int, []int, []float64) {
 // (single objective only); Running ones, with the constant liar, as the
 // worst. The trial being sampled is left out.
 func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial) (*observations, error) {
-	states := []core.State{core.Complete, core.Pruned}
 	multi := len(study.Directions()) > 1
-	if !s.cfg.NoConstantLiar && !multi {
-		states = append(states, core.Running)
-	}
-	trials, err := study.Trials(ctx, states...)
+	done, err := study.Trials(ctx, core.Complete, core.Pruned)
 	if err != nil {
 		return nil, err
 	}
+	o := s.finished(study, done)
+	if s.cfg.NoConstantLiar || multi {
+		return o, nil
+	}
+	running, err := study.Trials(ctx, core.Running)
+	if err != nil {
+		return nil, err
+	}
+	var liars []*core.Trial
+	for i := range running {
+		if t := &running[i]; t.ID != self.ID || t.Number != self.Number {
+			liars = append(liars, t)
+		}
+	}
+	if len(liars) == 0 {
+		return o, nil
+	}
+	// The running trials, merged in number order with the finished ones.
+	m := &observations{n: o.n, trials: make([]*core.Trial, 0, len(o.trials)+len(liars)),
+		scores: make([]score, 0, len(o.trials)+len(liars))}
+	lie := score{step: math.Inf(1), value: math.Inf(1)}
+	i := 0
+	for _, r := range liars {
+		for ; i < len(o.trials) && o.trials[i].Number < r.Number; i++ {
+			m.trials, m.scores = append(m.trials, o.trials[i]), append(m.scores, o.scores[i])
+		}
+		m.trials, m.scores = append(m.trials, r), append(m.scores, lie)
+	}
+	m.trials, m.scores = append(m.trials, o.trials[i:]...), append(m.scores, o.scores[i:]...)
+	return m, nil
+}
+
+// finished returns the observations of the study's Complete and Pruned
+// trials (done), kept while tune hands out the same slice of them: until a
+// trial finishes, the parameters of the trials sampled meanwhile share them.
+func (s *Sampler) finished(study core.Study, done []core.Trial) *observations {
 	var key seenKey
-	if len(trials) > 0 {
-		key = seenKey{&trials[0], len(trials), self.ID}
+	if len(done) > 0 {
+		key = seenKey{&done[0], len(done)}
 		s.mu.Lock()
 		o := s.seen[key]
 		s.mu.Unlock()
 		if o != nil {
-			return o, nil
+			return o
 		}
 	}
+	multi := len(study.Directions()) > 1
 	sign := 1.0
 	if study.Directions()[0] == core.Maximize {
 		sign = -1
 	}
-	o := &observations{trials: make([]*core.Trial, 0, len(trials)), scores: make([]score, 0, len(trials)), multi: multi}
-	for i := range trials {
-		t := &trials[i]
-		if t.ID == self.ID && t.Number == self.Number {
-			continue
-		}
+	o := &observations{trials: make([]*core.Trial, 0, len(done)), scores: make([]score, 0, len(done)), multi: multi}
+	for i := range done {
+		t := &done[i]
 		var sc score
 		switch t.State {
 		case core.Complete:
@@ -254,20 +282,16 @@ func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial
 			} else {
 				sc = score{step: 1}
 			}
-		case core.Running:
-			sc = score{step: math.Inf(1), value: math.Inf(1)}
 		default:
 			continue
 		}
-		if !math.IsInf(sc.step, 1) {
-			o.n++
-		}
+		o.n++
 		o.trials = append(o.trials, t)
 		o.scores = append(o.scores, sc)
 	}
 	if key.first != nil {
 		s.mu.Lock()
-		if len(s.seen) >= 64 { // other trials', or stale: start afresh
+		if len(s.seen) >= 16 { // stale ones: start afresh
 			clear(s.seen)
 		}
 		if s.seen == nil {
@@ -276,7 +300,7 @@ func (s *Sampler) observe(ctx context.Context, study core.Study, self core.Trial
 		s.seen[key] = o
 		s.mu.Unlock()
 	}
-	return o, nil
+	return o
 }
 
 // split returns the indices of the good and the other observations, each
