@@ -2,7 +2,9 @@ package main
 
 import (
 	"github.com/go-tune/tune/sampler"
+	"github.com/go-tune/tune/sampler/auto"
 	"github.com/go-tune/tune/sampler/cmaes"
+	"github.com/go-tune/tune/sampler/gp"
 	"github.com/go-tune/tune/sampler/qmc"
 	"github.com/go-tune/tune/sampler/random"
 	"github.com/go-tune/tune/sampler/tpe"
@@ -32,6 +34,9 @@ var entries = []entry{
 	{"tpe", "TPE, tune default (constant liar)", newTPE(tpe.Config{}), ""},
 	{"qmc", "QMC, scrambled Sobol", newQMC, "optuna.samplers.QMCSampler(scramble=True, seed=seed)"},
 	{"cmaes", "CMA-ES", newCMAES, "optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)"},
+	// Optuna 3.1 has no GP sampler.
+	{"gp", "GP (log EI)", newGP, ""},
+	{"auto", "auto (GP, then TPE)", newAuto, ""},
 }
 
 // The rows that the targets compare.
@@ -45,6 +50,10 @@ func newRandom() (sampler.Sampler, error) { return random.New(), nil }
 func newCMAES() (sampler.Sampler, error) { return cmaes.New(cmaes.Config{}) }
 
 func newQMC() (sampler.Sampler, error) { return qmc.New(qmc.Config{}) }
+
+func newGP() (sampler.Sampler, error) { return gp.New(gp.Config{}) }
+
+func newAuto() (sampler.Sampler, error) { return auto.New(auto.Config{}) }
 
 func newTPE(cfg tpe.Config) func() (sampler.Sampler, error) {
 	return func() (sampler.Sampler, error) { return tpe.New(cfg) }
