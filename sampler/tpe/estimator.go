@@ -100,6 +100,10 @@ type estimator struct {
 	// a point (nil otherwise).
 	blocks []block
 	order  []int // the observations' kernels in mu order
+	// For a continuous parameter, the kernels' mu, 1/sigma and logW - norm
+	// in that order, so that logPDF1 reads them in sequence.
+	oMu, oInv, oC []float64
+	sc            *scratch // where its slices are, or nil
 }
 
 // block is a run of kernels in mu order, with bounds on their terms.
@@ -117,8 +121,8 @@ const blockSize = 16
 
 // defaultWeights are Optuna's weights of n observations in time order:
 // flat for the newest 25, a linear ramp from 1/n for the older ones.
-func defaultWeights(n int) []float64 {
-	w := make([]float64, n)
+func defaultWeights(n int, sc *scratch) []float64 {
+	w := sc.floats(n)
 	ramp := n - 25
 	for i := range w {
 		switch {
@@ -138,11 +142,16 @@ func defaultWeights(n int) []float64 {
 // internal value of dimension d in observation i, in time order. weights,
 // when not nil, are the observations' weights (else defaultWeights).
 func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float64) *estimator {
+	return newEstimatorIn(nil, dims, obs, n, p, weights)
+}
+
+// newEstimatorIn is newEstimator with its slices in sc (nil: allocated).
+func newEstimatorIn(sc *scratch, dims []dim, obs [][]float64, n int, p params, weights []float64) *estimator {
 	if weights == nil {
-		weights = defaultWeights(n)
+		weights = defaultWeights(n, sc)
 	}
 	k := n + 1
-	e := &estimator{dims: dims, w: make([]float64, k), logW: make([]float64, k),
+	e := &estimator{sc: sc, dims: dims, w: sc.floats(k), logW: sc.floats(k),
 		mus: make([][]float64, len(dims)), sigmas: make([][]float64, len(dims)), norm: make([][]float64, len(dims)), inv: make([][]float64, len(dims)), cat: make([][]float64, len(dims))}
 	sum := p.priorWeight
 	for i := range n {
@@ -185,24 +194,24 @@ func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float6
 			e.cat[d] = cw
 			continue
 		}
-		mus := make([]float64, k)
+		mus := sc.floats(k)
 		for i := range n {
 			mus[i] = dm.toKernel(obs[d][i])
 		}
 		width := dm.high - dm.low
 		mus[n] = (dm.low + dm.high) / 2
-		sigmas := make([]float64, k)
+		sigmas := sc.floats(k)
 		blocks := len(dims) == 1 && n > 2*blockSize
 		var order []int
 		if !p.multivariate || blocks {
-			order = sortedOrder(mus)
+			order = sortedOrderIn(sc, mus)
 		}
 		if p.multivariate {
 			for i := range sigmas {
 				sigmas[i] = sigma0 * width
 			}
 		} else {
-			bandwidths(mus, sigmas, order, dm.low, dm.high, p.endpoints)
+			bandwidths(sc, mus, sigmas, order, dm.low, dm.high, p.endpoints)
 		}
 		minSigma := 1e-12
 		if p.magicClip {
@@ -212,7 +221,7 @@ func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float6
 			sigmas[i] = min(max(sigmas[i], minSigma), width)
 		}
 		sigmas[n] = width // the prior's
-		norm := make([]float64, k)
+		norm := sc.floats(k)
 		lastSigma, logSigma := math.NaN(), 0.0
 		for i := range norm {
 			s := sigmas[i]
@@ -227,7 +236,7 @@ func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float6
 				norm[i] += logSigma + logSqrt2Pi
 			}
 		}
-		inv := make([]float64, k)
+		inv := sc.floats(k)
 		for i, s := range sigmas {
 			inv[i] = 1 / s
 		}
@@ -242,14 +251,14 @@ func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float6
 // bandwidths sets each kernel's sigma to the larger of the gaps to its
 // neighbours among the sorted mus and the bounds; without endpoints, the
 // first and last kernels look only inward.
-func bandwidths(mus, sigmas []float64, order []int, low, high float64, endpoints bool) {
+func bandwidths(sc *scratch, mus, sigmas []float64, order []int, low, high float64, endpoints bool) {
 	k := len(mus)
-	sorted := make([]float64, k+2)
+	sorted := sc.floats(k + 2)
 	sorted[0], sorted[k+1] = low, high
 	for r, i := range order {
 		sorted[r+1] = mus[i]
 	}
-	s := make([]float64, k)
+	s := sc.floats(k)
 	for r := range k {
 		s[r] = max(sorted[r+1]-sorted[r], sorted[r+2]-sorted[r+1])
 	}
@@ -265,10 +274,13 @@ func bandwidths(mus, sigmas []float64, order []int, low, high float64, endpoints
 // sortedOrder returns the indices of mus in increasing order, ties by
 // index (a stable order): an LSD radix sort on the floats' bits, which at a
 // thousand observations is several times faster than a comparison sort.
-func sortedOrder(mus []float64) []int {
+func sortedOrder(mus []float64) []int { return sortedOrderIn(nil, mus) }
+
+// sortedOrderIn is sortedOrder with its slices in sc (nil: allocated).
+func sortedOrderIn(sc *scratch, mus []float64) []int {
 	n := len(mus)
-	keys := make([]uint64, n)
-	idx := make([]int32, n)
+	keys := sc.uints(n)
+	idx := sc.int32s(n)
 	for i, mu := range mus {
 		b := math.Float64bits(mu + 0) // -0 sorts as 0
 		if b>>63 == 1 {
@@ -278,7 +290,7 @@ func sortedOrder(mus []float64) []int {
 		}
 		keys[i], idx[i] = b, int32(i)
 	}
-	tmpK, tmpI := make([]uint64, n), make([]int32, n)
+	tmpK, tmpI := sc.uints(n), sc.int32s(n)
 	var count [256]int
 	for shift := uint(0); shift < 64 && n > 1; shift += 8 {
 		clear(count[:])
@@ -301,7 +313,7 @@ func sortedOrder(mus []float64) []int {
 		keys, tmpK = tmpK, keys
 		idx, tmpI = tmpI, idx
 	}
-	order := make([]int, n)
+	order := sc.ints(n)
 	for r, i := range idx {
 		order[r] = int(i)
 	}
@@ -314,10 +326,16 @@ func sortedOrder(mus []float64) []int {
 func (e *estimator) buildBlocks(order []int, n int) {
 	dm := &e.dims[0]
 	mus, sigmas, norm := e.mus[0], e.sigmas[0], e.norm[0]
-	e.order = make([]int, 0, n)
+	e.order = e.sc.ints(n)[:0]
 	for _, i := range order {
 		if i != n { // the prior
 			e.order = append(e.order, i)
+		}
+	}
+	if dm.q == 0 {
+		e.oMu, e.oInv, e.oC = e.sc.floats(n), e.sc.floats(n), e.sc.floats(n)
+		for r, i := range e.order {
+			e.oMu[r], e.oInv[r], e.oC[r] = mus[i], e.inv[0][i], e.logW[i]-norm[i]
 		}
 	}
 	for start := 0; start < n; start += blockSize {
@@ -347,11 +365,14 @@ func (e *estimator) sample(rng *rand.Rand, size int) [][]float64 {
 	active := make([]int, size)
 	for j := range active {
 		u := rng.Float64() * c
-		i := 0
-		for i < len(cum)-1 && cum[i] <= u {
-			i++
-		}
-		active[j] = i
+		// The first kernel whose cumulative weight exceeds u.
+		i, _ := slices.BinarySearchFunc(cum, u, func(cw, u float64) int {
+			if cw <= u {
+				return -1
+			}
+			return 1
+		})
+		active[j] = min(i, len(cum)-1)
 	}
 	out := make([][]float64, len(e.dims))
 	for d := range e.dims {
@@ -391,8 +412,8 @@ func (e *estimator) logPDF(samples [][]float64) []float64 {
 	}
 	size := len(samples[0])
 	k := len(e.w)
-	out := make([]float64, size)
-	comp := make([]float64, k)
+	out := e.sc.floats(size)
+	comp := e.sc.floats(k)
 	for j := range size {
 		copy(comp, e.logW)
 		for d := range e.dims {
@@ -454,8 +475,8 @@ func (e *estimator) term(i int, x float64) float64 {
 func (e *estimator) logPDF1(xs []float64) []float64 {
 	dm := &e.dims[0]
 	prior := len(e.w) - 1
-	out := make([]float64, len(xs))
-	terms := make([]float64, 0, len(e.w))
+	out := e.sc.floats(len(xs))
+	terms := e.sc.floats(len(e.w))[:0]
 	for j, x := range xs {
 		x = dm.toKernel(x)
 		if dm.q == 0 && (x < dm.low || x > dm.high) {
@@ -478,6 +499,17 @@ func (e *estimator) logPDF1(xs []float64) []float64 {
 			}
 			z := dist / b.maxSigma
 			if b.maxC-0.5*z*z < m-logCut {
+				return
+			}
+			if dm.q == 0 {
+				mu, inv, c := e.oMu[b.start:b.end], e.oInv[b.start:b.end], e.oC[b.start:b.end]
+				for r := range mu {
+					z := (x - mu[r]) * inv[r]
+					if t := c[r] - 0.5*z*z; t >= m-logCut {
+						terms = append(terms, t)
+						m = max(m, t)
+					}
+				}
 				return
 			}
 			for _, i := range e.order[b.start:b.end] {

@@ -422,8 +422,11 @@ func (s *Sampler) suggest(o *observations, names []string, dims []dim, multivari
 	above, na, _ := values(o, aboveIdx, names, dims, nil)
 	p := s.p
 	p.multivariate = multivariate
-	l := newEstimator(dims, below, nb, p, wb)
-	g := newEstimator(dims, above, na, p, nil)
+	scL, scG := getScratch(), getScratch()
+	defer scL.release()
+	defer scG.release()
+	l := newEstimatorIn(scL, dims, below, nb, p, wb)
+	g := newEstimatorIn(scG, dims, above, na, p, nil)
 	cands := l.sample(rng, s.cfg.Candidates)
 	ll, lg := l.logPDF(cands), g.logPDF(cands)
 	best := 0
