@@ -24,7 +24,7 @@ func BenchmarkTrial(b *testing.B) {
 	for _, mode := range []struct {
 		name string
 		cfg  tpe.Config
-	}{{"independent", tpe.Config{}}, {"multivariate", tpe.Config{Multivariate: true}}} {
+	}{{"independent", tpe.Config{}}, {"optuna31", tpe.Optuna31()}, {"multivariate", tpe.Config{Multivariate: true}}} {
 		for _, n := range []int{100, 1000, 10000} {
 			b.Run(fmt.Sprintf("%s/finished=%d", mode.name, n), func(b *testing.B) {
 				st := memory.New()
