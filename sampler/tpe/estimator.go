@@ -525,7 +525,7 @@ func (e *estimator) logPDF1(xs []float64) []float64 {
 				visit(&e.blocks[k])
 			}
 		}
-		out[j] = logSumExp(terms)
+		out[j] = logSumExpMax(terms, m)
 	}
 	return out
 }
@@ -542,6 +542,11 @@ func logSumExp(xs []float64) float64 {
 	for _, x := range xs {
 		m = max(m, x)
 	}
+	return logSumExpMax(xs, m)
+}
+
+// logSumExpMax is logSumExp given the largest term m.
+func logSumExpMax(xs []float64, m float64) float64 {
 	if math.IsInf(m, 0) {
 		return m
 	}
