@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"github.com/go-tune/tune/core"
 )
@@ -138,6 +139,51 @@ func defaultWeights(n int, sc *scratch) []float64 {
 	return w
 }
 
+// kernelWeights are the normalised default weights of n observations and
+// the prior, and their logs; read-only once made.
+type kernelWeights struct {
+	n       int
+	prior   float64
+	w, logW []float64
+}
+
+var (
+	weightsMu    sync.Mutex
+	weightsCache [4]*kernelWeights // the last ones made
+	weightsNext  int
+)
+
+// defaultKernelWeights returns the normalised defaultWeights(n) with the
+// prior's weight last, and their logs, from a small cache.
+func defaultKernelWeights(n int, prior float64) (w, logW []float64) {
+	weightsMu.Lock()
+	for _, c := range weightsCache {
+		if c != nil && c.n == n && c.prior == prior {
+			weightsMu.Unlock()
+			return c.w, c.logW
+		}
+	}
+	weightsMu.Unlock()
+	raw := defaultWeights(n, nil)
+	c := &kernelWeights{n: n, prior: prior, w: make([]float64, n+1), logW: make([]float64, n+1)}
+	sum := prior
+	for _, v := range raw {
+		sum += v
+	}
+	for i, v := range raw {
+		c.w[i] = v / sum
+	}
+	c.w[n] = prior / sum
+	for i, v := range c.w {
+		c.logW[i] = math.Log(v)
+	}
+	weightsMu.Lock()
+	weightsCache[weightsNext] = c
+	weightsNext = (weightsNext + 1) % len(weightsCache)
+	weightsMu.Unlock()
+	return c.w, c.logW
+}
+
 // newEstimator fits an estimator to n observations: obs[d][i] is the
 // internal value of dimension d in observation i, in time order. weights,
 // when not nil, are the observations' weights (else defaultWeights).
@@ -147,22 +193,26 @@ func newEstimator(dims []dim, obs [][]float64, n int, p params, weights []float6
 
 // newEstimatorIn is newEstimator with its slices in sc (nil: allocated).
 func newEstimatorIn(sc *scratch, dims []dim, obs [][]float64, n int, p params, weights []float64) *estimator {
-	if weights == nil {
-		weights = defaultWeights(n, sc)
-	}
 	k := n + 1
-	e := &estimator{sc: sc, dims: dims, w: sc.floats(k), logW: sc.floats(k),
+	e := &estimator{sc: sc, dims: dims,
 		mus: make([][]float64, len(dims)), sigmas: make([][]float64, len(dims)), norm: make([][]float64, len(dims)), inv: make([][]float64, len(dims)), cat: make([][]float64, len(dims))}
-	sum := p.priorWeight
-	for i := range n {
-		sum += weights[i]
-	}
-	for i := range n {
-		e.w[i] = weights[i] / sum
-	}
-	e.w[n] = p.priorWeight / sum
-	for i, w := range e.w {
-		e.logW[i] = math.Log(w)
+	if weights == nil {
+		// The default weights depend on n alone: the estimators of one
+		// trial's parameters share them.
+		e.w, e.logW = defaultKernelWeights(n, p.priorWeight)
+	} else {
+		e.w, e.logW = sc.floats(k), sc.floats(k)
+		sum := p.priorWeight
+		for i := range n {
+			sum += weights[i]
+		}
+		for i := range n {
+			e.w[i] = weights[i] / sum
+		}
+		e.w[n] = p.priorWeight / sum
+		for i, w := range e.w {
+			e.logW[i] = math.Log(w)
+		}
 	}
 	var sigma0 float64
 	if p.multivariate {
