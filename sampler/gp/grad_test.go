@@ -141,3 +141,33 @@ func TestFitRecoversLengthscales(t *testing.T) {
 		t.Errorf("noise %v below the minimum", p.NoiseVar)
 	}
 }
+
+// TestColdFitSubsample: a cold fit of many observations, which starts from
+// a fit of every k-th one, reaches a posterior about as good as the full
+// fit of all of them.
+func TestColdFitSubsample(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	n := 3 * coldFitMax
+	x := make([][]float64, n)
+	y := make([]float64, n)
+	for i := range x {
+		x[i] = []float64{rng.Float64(), rng.Float64(), rng.Float64(), rng.Float64()}
+		y[i] = math.Sin(6*x[i][0]) + x[i][1]*x[i][1] + 0.05*rng.NormFloat64()
+	}
+	cat := make([]bool, 4)
+	full, err := Fit(x, y, cat, DefaultParams(4), coldFitIter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := coldFit(x, y, cat, DefaultParams(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := newMAPObjective(x, y, cat)
+	g := make([]float64, 6)
+	f0, fFull, fTwo := o.eval(thetaOf(DefaultParams(4)), g), o.eval(thetaOf(full), g), o.eval(thetaOf(two), g)
+	t.Logf("objective: start %.3f, full fit %.3f, subsample then warm %.3f", f0, fFull, fTwo)
+	if fTwo > fFull+0.02*math.Abs(fFull-f0) {
+		t.Errorf("the two-step fit's objective %v is not within 2%% of the improvement of the full fit's %v (start %v)", fTwo, fFull, f0)
+	}
+}

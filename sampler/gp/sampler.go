@@ -28,6 +28,8 @@ const AttrParams = "gp:params"
 // from one trial to the next).
 const (
 	coldFitIter = 200
+	// coldFitMax is the most observations a cold fit uses (see propose).
+	coldFitMax  = 100
 	warmFitIter = 6
 	localIter   = 40
 )
@@ -383,6 +385,8 @@ func (s *Sampler) SampleRelative(ctx context.Context, study core.Study, t core.T
 // hyperparameters, given the observed points xs with values vals, the
 // points liars being evaluated, and the log hyperparameters warm to start
 // the fit from (nil for none).
+//
+// See coldFit for a fit with no warm start.
 func (s *Sampler) propose(dims []dim, xs [][]float64, vals []float64, liars [][]float64, maximize bool, warm []float64, rng *rand.Rand) ([]float64, []float64, error) {
 	d := len(dims)
 	cat := make([]bool, d)
@@ -401,7 +405,13 @@ func (s *Sampler) propose(dims []dim, xs [][]float64, vals []float64, liars [][]
 		paramsOf(warm, &init)
 		iters = warmFitIter
 	}
-	p, err := Fit(xs, y, cat, init, iters)
+	var p Params
+	var err error
+	if warm == nil {
+		p, err = coldFit(xs, y, cat, init)
+	} else {
+		p, err = Fit(xs, y, cat, init, iters)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -453,4 +463,23 @@ func cmpDesc(a, b float64) int {
 		return 1
 	}
 	return 0
+}
+
+// coldFit fits the hyperparameters with no earlier fit to start from. A
+// step of the fit costs a Cholesky factorisation and an inverse (n^3):
+// beyond coldFitMax observations it fits every k-th observation first, and
+// starts the fit of all of them from there, as from a previous trial's.
+func coldFit(xs [][]float64, y []float64, cat []bool, init Params) (Params, error) {
+	if len(xs) > coldFitMax {
+		k := (len(xs) + coldFitMax - 1) / coldFitMax
+		var sx [][]float64
+		var sy []float64
+		for i := 0; i < len(xs); i += k {
+			sx, sy = append(sx, xs[i]), append(sy, y[i])
+		}
+		if sub, err := Fit(sx, sy, cat, init, coldFitIter); err == nil {
+			return Fit(xs, y, cat, sub, warmFitIter)
+		}
+	}
+	return Fit(xs, y, cat, init, coldFitIter)
 }
