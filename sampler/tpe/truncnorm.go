@@ -62,16 +62,6 @@ func logGaussMass(a, b float64) float64 {
 // which changes a log mass by under 1e-12.
 const tailCut = 7.1
 
-// truncLogPDF returns the log density at x of the normal (mu, sigma)
-// truncated to [low, high].
-func truncLogPDF(x, low, high, mu, sigma float64) float64 {
-	if x < low || x > high {
-		return math.Inf(-1)
-	}
-	z := (x - mu) / sigma
-	return -0.5*z*z - logSqrt2Pi - logGaussMass((low-mu)/sigma, (high-mu)/sigma) - math.Log(sigma)
-}
-
 // truncSample returns the quantile u in (0, 1) of the normal (mu, sigma)
 // truncated to [low, high]: a draw when u is uniform.
 func truncSample(u, low, high, mu, sigma float64) float64 {

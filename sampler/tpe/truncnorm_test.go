@@ -100,3 +100,14 @@ func TestTruncLogPDF(t *testing.T) {
 		}
 	}
 }
+
+// truncLogPDF returns the log density at x of the normal (mu, sigma)
+// truncated to [low, high], as the estimator computes it (a test's
+// reference: the estimator keeps the normaliser per kernel).
+func truncLogPDF(x, low, high, mu, sigma float64) float64 {
+	if x < low || x > high {
+		return math.Inf(-1)
+	}
+	z := (x - mu) / sigma
+	return -0.5*z*z - logSqrt2Pi - logGaussMass((low-mu)/sigma, (high-mu)/sigma) - math.Log(sigma)
+}
