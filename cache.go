@@ -3,6 +3,7 @@ package tune
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/go-tune/tune/core"
 	"github.com/go-tune/tune/storage"
@@ -31,6 +32,24 @@ type trialCache struct {
 	// out keep their length, so they do not see it); any other change drops
 	// the slice.
 	memo map[uint32]*memoEntry
+	// refreshed is when the cache last read the storage, and dirty says
+	// that this study handle has written since: a read refreshes when the
+	// handle wrote, or refreshEvery after the last refresh, so that a
+	// sampler that asks for the trials once per parameter reads the
+	// storage once per trial, and sees its own writes at once and other
+	// handles' (other processes') within refreshEvery.
+	refreshed time.Time
+	dirty     bool
+}
+
+// refreshEvery bounds how long other handles' writes may go unseen.
+const refreshEvery = 10 * time.Millisecond
+
+// touch marks the cache as behind the storage: this handle wrote to it.
+func (c *trialCache) touch() {
+	c.mu.Lock()
+	c.dirty = true
+	c.mu.Unlock()
 }
 
 type memoEntry struct {
@@ -114,8 +133,11 @@ func (c *trialCache) update(n int, old *core.Trial) {
 func (c *trialCache) trials(ctx context.Context, states []core.State) ([]core.Trial, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err := c.refresh(ctx); err != nil {
-		return nil, err
+	if now := time.Now(); c.dirty || now.Sub(c.refreshed) >= refreshEvery {
+		if err := c.refresh(ctx); err != nil {
+			return nil, err
+		}
+		c.refreshed, c.dirty = now, false
 	}
 	var mask uint32
 	for _, st := range states {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/go-tune/tune/core"
 	"github.com/go-tune/tune/storage"
@@ -70,10 +71,47 @@ func TestCacheIncremental(t *testing.T) {
 	if all, _ := (view{s}).Trials(ctx); len(all) != 105 || all[len(all)-1].Number != 105 {
 		t.Fatalf("with 104 hidden: %d trials", len(all))
 	}
-	st.hide = -1
+	st.hide = -1 // as if another process's commit became visible
+	time.Sleep(refreshEvery + time.Millisecond)
 	all, _ = (view{s}).Trials(ctx)
 	if len(all) != 106 || all[104].Number != 104 || all[104].State != core.Complete {
 		t.Errorf("hidden trial not picked up: %d trials", len(all))
+	}
+}
+
+// TestCacheThrottle: reads without a write of this handle in between read
+// the storage once per refreshEvery; a write of this handle is seen at
+// once.
+func TestCacheThrottle(t *testing.T) {
+	ctx := context.Background()
+	st := &countingStorage{Storage: memory.New(), hide: -1}
+	s, err := CreateStudy(ctx, "throttle", WithStorage(st), WithSeed(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := s.Ask(ctx) // Running: read at every refresh
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (view{s}).Trials(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.returned = 0
+	start := time.Now()
+	for range 5 {
+		if _, err := (view{s}).Trials(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st.returned != 0 && time.Since(start) < refreshEvery {
+		t.Errorf("5 reads within %v read %d trials from the storage, want none", refreshEvery, st.returned)
+	}
+	if _, err := s.Tell(ctx, tr, []float64{1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	done, _ := (view{s}).Trials(ctx, core.Complete)
+	if len(done) != 1 {
+		t.Errorf("this handle's Tell is not seen at once: %d Complete trials", len(done))
 	}
 }
 

@@ -102,6 +102,7 @@ func (s *Study) failStale(ctx context.Context) error {
 	s.staleAt = time.Now()
 	s.staleMu.Unlock()
 	failed, err := hb.FailStaleTrials(ctx, s.info.ID)
+	s.cache.touch()
 	if err != nil {
 		return err
 	}
@@ -144,6 +145,7 @@ func (s *Study) retry(ctx context.Context, t core.Trial) error {
 		spec.Intermediate = t.Intermediate
 	}
 	r, err := s.storage.CreateTrial(ctx, s.info.ID, spec)
+	s.cache.touch()
 	if err != nil {
 		return err
 	}

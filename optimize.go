@@ -202,6 +202,7 @@ func (s *Study) ask(ctx context.Context, beat bool) (*Trial, error) {
 // creates a Running trial, planned by the sampler if it plans. Without a
 // plan, that is one storage call (storage.TrialSpec.OrClaim).
 func (s *Study) newTrial(ctx context.Context, beat bool) (core.Trial, error) {
+	defer s.cache.touch() // a trial was created or claimed (or, for ErrDuplicateKey, is there unseen)
 	planner, ok := s.sampler.(sampler.Planner)
 	if _, iv := s.heartbeats(); iv <= 0 {
 		beat = false
@@ -318,7 +319,9 @@ func (s *Study) Tell(ctx context.Context, t *Trial, values []float64, err error)
 			errs = append(errs, fmt.Errorf("tune: trial %d: sampler: after trial: %w", t.rec.Number, e))
 		}
 	}
-	if e := s.storage.FinishTrial(ctx, t.rec.ID, state, values); e != nil {
+	e := s.storage.FinishTrial(ctx, t.rec.ID, state, values)
+	s.cache.touch()
+	if e != nil {
 		if errors.Is(e, storage.ErrFinished) {
 			t.done = true
 		}

@@ -364,6 +364,7 @@ func (s *Study) Enqueue(ctx context.Context, params map[string]any) (int, error)
 			return 0, fmt.Errorf("tune: enqueue: parameter %q: %v (%T) is not a string, number, bool or nil", name, v, v)
 		}
 	}
+	defer s.cache.touch()
 	t, err := s.storage.CreateTrial(ctx, s.info.ID, storage.TrialSpec{
 		State:       core.Waiting,
 		SystemAttrs: map[string]any{FixedParamsAttr: params},
@@ -394,5 +395,6 @@ func (v view) SetSystemAttr(ctx context.Context, key string, value any) error {
 	return v.s.storage.SetStudySystemAttr(ctx, v.s.info.ID, key, value)
 }
 func (v view) SetTrialSystemAttr(ctx context.Context, trialID int64, key string, value any) error {
+	defer v.s.cache.touch()
 	return v.s.storage.SetTrialSystemAttr(ctx, trialID, key, value)
 }

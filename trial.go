@@ -212,8 +212,12 @@ func (t *Trial) suggest(name string, d core.Distribution) (float64, error) {
 		if t.flushTimer == nil {
 			t.flushTimer = time.AfterFunc(paramFlushDelay, t.flushLater)
 		}
-	} else if err := t.study.storage.SetParam(t.ctx, t.rec.ID, p); err != nil {
-		return 0, fmt.Errorf("tune: parameter %q: %w", name, err)
+	} else {
+		err := t.study.storage.SetParam(t.ctx, t.rec.ID, p)
+		t.study.cache.touch()
+		if err != nil {
+			return 0, fmt.Errorf("tune: parameter %q: %w", name, err)
+		}
 	}
 	t.rec.Params = append(t.rec.Params, p)
 	return x, nil
@@ -238,7 +242,9 @@ func (t *Trial) flushLocked(ctx context.Context) error {
 	if len(t.pending) == 0 {
 		return nil
 	}
-	if err := t.study.storage.(storage.ParamBatcher).SetParams(ctx, t.rec.ID, t.pending); err != nil {
+	err := t.study.storage.(storage.ParamBatcher).SetParams(ctx, t.rec.ID, t.pending)
+	t.study.cache.touch()
+	if err != nil {
 		names := make([]string, len(t.pending))
 		for i, p := range t.pending {
 			names[i] = strconv.Quote(p.Name)
@@ -279,7 +285,9 @@ func (t *Trial) Report(step int, value float64) error {
 	if err := t.flushLocked(t.ctx); err != nil {
 		return fmt.Errorf("tune: trial %d: %w", t.rec.Number, storageErr(err))
 	}
-	if err := t.study.storage.SetIntermediate(t.ctx, t.rec.ID, step, value); err != nil {
+	err := t.study.storage.SetIntermediate(t.ctx, t.rec.ID, step, value)
+	t.study.cache.touch()
+	if err != nil {
 		return fmt.Errorf("tune: trial %d: report: %w", t.rec.Number, err)
 	}
 	t.rec.SetIntermediate(step, value)
@@ -315,7 +323,9 @@ func (t *Trial) SetUserAttr(key string, value any) error {
 	if err := t.flushLocked(t.ctx); err != nil {
 		return fmt.Errorf("tune: trial %d: %w", t.rec.Number, storageErr(err))
 	}
-	if err := t.study.storage.SetTrialUserAttr(t.ctx, t.rec.ID, key, value); err != nil {
+	err := t.study.storage.SetTrialUserAttr(t.ctx, t.rec.ID, key, value)
+	t.study.cache.touch()
+	if err != nil {
 		return fmt.Errorf("tune: trial %d: %w", t.rec.Number, err)
 	}
 	v, _ := core.NormalizeJSON(value)
