@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-tune/tune/core"
+	"github.com/go-tune/tune/sampler/grid"
 	"github.com/go-tune/tune/storage"
 	"github.com/go-tune/tune/storage/memory"
 )
@@ -16,7 +17,13 @@ import (
 type countingStorage struct {
 	storage.Storage
 	returned int
+	creates  int
 	hide     int // -1: none
+}
+
+func (c *countingStorage) CreateTrial(ctx context.Context, id int64, spec storage.TrialSpec) (core.Trial, error) {
+	c.creates++
+	return c.Storage.CreateTrial(ctx, id, spec)
 }
 
 func (c *countingStorage) Trials(ctx context.Context, id int64, q storage.TrialQuery) ([]core.Trial, error) {
@@ -203,5 +210,50 @@ func TestCacheOrder(t *testing.T) {
 	}
 	if len(before) != 1 || before[0].Number != 1 {
 		t.Errorf("a slice handed out before changed: %v", before)
+	}
+}
+
+// TestCacheBehindPlanner: a planning sampler whose handle has not yet seen
+// another handle's trials (within refreshEvery) meets a taken key, and plans
+// again with the trials read anew, rather than trying points at random.
+func TestCacheBehindPlanner(t *testing.T) {
+	ctx := context.Background()
+	st := &countingStorage{Storage: memory.New(), hide: -1}
+	values := []any{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	newHandle := func() *Study {
+		g, err := grid.New(map[string][]any{"x": values})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := CreateStudy(ctx, "behind", WithStorage(st), WithSampler(g), LoadIfExists(), WithSeed(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a, b := newHandle(), newHandle()
+	if _, err := b.Trials(ctx); err != nil { // b reads now: it will not read again for refreshEvery
+		t.Fatal(err)
+	}
+	var taken []any
+	for range 9 {
+		tr, err := a.Ask(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, _ := tr.Categorical("x", values...)
+		taken = append(taken, x)
+	}
+	st.creates = 0
+	tr, err := b.Ask(ctx)
+	if err != nil {
+		t.Fatalf("Ask on the handle that is behind: %v", err)
+	}
+	x, _ := tr.Categorical("x", values...)
+	if slices.Contains(taken, x) {
+		t.Errorf("handle b got x=%v, which handle a had taken (%v)", x, taken)
+	}
+	if st.creates > 2 {
+		t.Errorf("handle b tried %d keys; want at most 2 (one taken, then the free one)", st.creates)
 	}
 }

@@ -202,7 +202,7 @@ func (s *Study) ask(ctx context.Context, beat bool) (*Trial, error) {
 // creates a Running trial, planned by the sampler if it plans. Without a
 // plan, that is one storage call (storage.TrialSpec.OrClaim).
 func (s *Study) newTrial(ctx context.Context, beat bool) (core.Trial, error) {
-	defer s.cache.touch() // a trial was created or claimed (or, for ErrDuplicateKey, is there unseen)
+	defer s.cache.touch() // a trial was created or claimed
 	planner, ok := s.sampler.(sampler.Planner)
 	if _, iv := s.heartbeats(); iv <= 0 {
 		beat = false
@@ -226,6 +226,8 @@ func (s *Study) newTrial(ctx context.Context, beat bool) (core.Trial, error) {
 		if !errors.Is(err, storage.ErrDuplicateKey) {
 			return rec, err
 		}
+		// A trial with the key is there, unseen: the next plan must see it.
+		s.cache.touch()
 		if attempt == 1000 {
 			return core.Trial{}, fmt.Errorf("sampler planned 1000 keys that were taken, the last %q: %w", plan.Key, err)
 		}
