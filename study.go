@@ -242,7 +242,9 @@ func (s *Study) Seed() uint64 { return s.seed }
 func (s *Study) Storage() storage.Storage { return s.storage }
 
 // Trials returns copies of the study's trials in the given states (all when
-// none are given), in number order.
+// none are given), in number order: this handle's writes at once, other
+// handles' and processes' within 10 ms (the handle reads the storage when
+// it has written, or 10 ms after its last read).
 func (s *Study) Trials(ctx context.Context, states ...State) ([]FrozenTrial, error) {
 	trials, err := s.cache.trials(ctx, states)
 	if err != nil {
