@@ -19,7 +19,11 @@
 //     finished trials, for tune's TPE (Optuna 3.1's configuration, and
 //     multivariate) and Optuna's TPE (default, and multivariate). Targets:
 //     tune's TPE at least 50x faster than Optuna's at 1,000 trials, and its
-//     time per trial growing no faster than n log n from 1,000 to 10,000.
+//     time per trial growing no faster than n log n from 1,000 to 10,000;
+//   - two objectives (tune only, multi.go): the hypervolume gap of random,
+//     MOTPE, NSGA-II and the auto sampler on ZDT1 and ZDT2 in 30
+//     dimensions after 100, 250, 500 and 1,000 trials, the evidence for the
+//     auto sampler's rule for several objectives.
 //
 // Usage, from the repository root:
 //
@@ -79,6 +83,8 @@ type config struct {
 	costSizes     []int
 	costTrials    int
 	optunaCostMap map[int]int
+	moSeeds       int
+	moBudgets     []int
 
 	// Set by run.
 	optunaWhy     string // why Optuna is not measured, if it is not
@@ -108,6 +114,8 @@ func main() {
 	costSizes := flag.String("cost-sizes", "100,1000,10000", "comma-separated numbers of finished trials to measure the cost per trial at (empty: skip)")
 	flag.IntVar(&c.costTrials, "cost-trials", 300, "tune's timed trials at each cost size")
 	optunaCost := flag.String("optuna-cost-trials", "100=100,1000=20,10000=5", "Optuna's timed trials at each cost size, size=trials (5 at sizes not listed)")
+	flag.IntVar(&c.moSeeds, "mo-seeds", 3, "seeds of the two-objective runs (0: skip them)")
+	moBudgets := flag.String("mo-budgets", "100,250,500,1000", "comma-separated budgets of the two-objective runs")
 	flag.Parse()
 
 	if *quick {
@@ -128,8 +136,20 @@ func main() {
 		if !set["optuna-cost-trials"] {
 			*optunaCost = "100=10,1000=3"
 		}
+		if !set["mo-seeds"] {
+			c.moSeeds = 1
+		}
+		if !set["mo-budgets"] {
+			*moBudgets = "50,100"
+		}
 	}
 	err := c.parse(*budgets, *problems, *samplers, *costSizes, *optunaCost)
+	if err == nil {
+		if c.moBudgets, err = parseInts(*moBudgets); err != nil {
+			err = fmt.Errorf("-mo-budgets: %w", err)
+		}
+		slices.Sort(c.moBudgets)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "samplers: bad flags:", err)
 		flag.Usage()
@@ -268,6 +288,14 @@ func run(ctx context.Context, c *config) error {
 		return ctx.Err()
 	}
 	fmt.Fprintf(os.Stderr, "samplers: regret measured in %s\n", time.Since(start).Round(time.Second))
+	var multi multiResult
+	if c.moSeeds > 0 && len(c.moBudgets) > 0 {
+		start = time.Now()
+		if multi, err = runMulti(ctx, c.moSeeds, c.moBudgets); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "samplers: two objectives measured in %s\n", time.Since(start).Round(time.Second))
+	}
 	var cost costResult
 	if len(c.costSizes) > 0 {
 		if cost, err = runCost(ctx, c); err != nil {
@@ -275,6 +303,9 @@ func run(ctx context.Context, c *config) error {
 		}
 	}
 	rep := report{c: c, res: res, cost: cost, w: os.Stdout}
+	if multi != nil {
+		printMulti(os.Stdout, multi, c.moSeeds, c.moBudgets)
+	}
 	rep.print()
 	return nil
 }

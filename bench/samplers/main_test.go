@@ -131,3 +131,25 @@ func TestConverseOutOfTurn(t *testing.T) {
 		}
 	}
 }
+
+// TestMulti runs the two-objective part small: every sampler gives a
+// finite gap per budget, no larger than the front's hypervolume, and not
+// growing with the budget.
+func TestMulti(t *testing.T) {
+	budgets := []int{20, 40}
+	res, err := runMulti(context.Background(), 1, budgets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range functions.MultiObjective() {
+		for _, ms := range multiSamplers {
+			g := res[p.Name][ms.name]
+			if len(g) != len(budgets) || len(g[0]) != 1 || len(g[1]) != 1 {
+				t.Fatalf("%s %s: gaps %v", p.Name, ms.name, g)
+			}
+			if !(g[0][0] >= 0 && g[0][0] <= p.FrontHV) || g[1][0] > g[0][0] {
+				t.Errorf("%s %s: gaps %v, %v (front %v)", p.Name, ms.name, g[0][0], g[1][0], p.FrontHV)
+			}
+		}
+	}
+}

@@ -18,9 +18,10 @@
 //     trials that have it, where GP models only the parameters all trials
 //     share.
 //   - Several objectives: TPE (MOTPE) while n < NSGA2Trials (300),
-//     NSGA-II after. On ZDT1 and ZDT2 in 30 dimensions, MOTPE's front was
-//     the better one at 100 and 250 trials, and NSGA-II's from 500 on,
-//     while MOTPE's stopped improving (Optuna 3.1's MOTPE stalls there too).
+//     NSGA-II after. On ZDT1 and ZDT2 in 30 dimensions (the two-objective
+//     table of bench/samplers), MOTPE's front was the better one at 100
+//     and 250 trials, and NSGA-II's from 500 on, while MOTPE's stopped
+//     improving (Optuna 3.1's MOTPE stalls there too).
 //
 // CMA-ES is not among them: it starts from the centre of the space, so
 // switching to it would throw away what the study has found, and from the
