@@ -49,9 +49,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -145,7 +143,7 @@ func main() {
 	}
 	err := c.parse(*budgets, *problems, *samplers, *costSizes, *optunaCost)
 	if err == nil {
-		if c.moBudgets, err = parseInts(*moBudgets); err != nil {
+		if c.moBudgets, err = benchutil.ParseInts(*moBudgets, 1); err != nil {
 			err = fmt.Errorf("-mo-budgets: %w", err)
 		}
 		slices.Sort(c.moBudgets)
@@ -171,34 +169,12 @@ func entryNames() []string {
 	return names
 }
 
-func splitList(s string) []string {
-	var out []string
-	for f := range strings.SplitSeq(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func parseInts(s string) ([]int, error) {
-	var ns []int
-	for _, f := range splitList(s) {
-		n, err := strconv.Atoi(f)
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%q is not a positive number", f)
-		}
-		ns = append(ns, n)
-	}
-	return ns, nil
-}
-
 // parse fills c from the list flags.
 func (c *config) parse(budgets, problems, samplers, costSizes, optunaCost string) error {
 	if c.seeds < 1 || c.trials < 1 || c.costTrials < 1 {
 		return errors.New("-seeds, -trials and -cost-trials must be at least 1")
 	}
-	bs, err := parseInts(budgets)
+	bs, err := benchutil.ParseInts(budgets, 1)
 	if err != nil {
 		return fmt.Errorf("-budgets: %w", err)
 	}
@@ -212,11 +188,11 @@ func (c *config) parse(budgets, problems, samplers, costSizes, optunaCost string
 	if len(c.budgets) == 0 {
 		c.budgets = []int{c.trials}
 	}
-	if c.costSizes, err = parseInts(costSizes); err != nil {
+	if c.costSizes, err = benchutil.ParseInts(costSizes, 1); err != nil {
 		return fmt.Errorf("-cost-sizes: %w", err)
 	}
 	c.optunaCostMap = map[int]int{}
-	for _, f := range splitList(optunaCost) {
+	for _, f := range benchutil.SplitList(optunaCost) {
 		k, v, _ := strings.Cut(f, "=")
 		n, err1 := strconv.Atoi(k)
 		t, err2 := strconv.Atoi(v)
@@ -227,12 +203,12 @@ func (c *config) parse(budgets, problems, samplers, costSizes, optunaCost string
 	}
 
 	all := functions.SingleObjective()
-	if c.problems, err = pick(all, splitList(problems), func(p functions.Problem) string { return p.Name }, true); err != nil {
+	if c.problems, err = pick(all, benchutil.SplitList(problems), func(p functions.Problem) string { return p.Name }, true); err != nil {
 		return fmt.Errorf("-problems: %w", err)
 	}
 	if samplers == "none" {
 		c.samplers = nil
-	} else if c.samplers, err = pick(entries, splitList(samplers), func(e entry) string { return e.Name }, false); err != nil {
+	} else if c.samplers, err = pick(entries, benchutil.SplitList(samplers), func(e entry) string { return e.Name }, false); err != nil {
 		return fmt.Errorf("-samplers: %w", err)
 	}
 	return nil
@@ -313,17 +289,11 @@ func run(ctx context.Context, c *config) error {
 // checkOptuna sets optunaWhy if Optuna cannot be run, and writes its script
 // out otherwise.
 func (c *config) checkOptuna() {
-	cmd := exec.Command(c.python, "-c", "import optuna, cmaes, platform; print('Optuna %s, cmaes %s, Python %s' % (optuna.__version__, cmaes.__version__, platform.python_version()))")
-	cmd.Dir = c.tmp
-	out, err := cmd.CombinedOutput()
+	var err error
+	c.optunaVersion, c.script, err = benchutil.Reference(c.python, c.tmp,
+		"import optuna, cmaes, platform; print('Optuna %s, cmaes %s, Python %s' % (optuna.__version__, cmaes.__version__, platform.python_version()))",
+		"optuna_samplers.py", optunaScript, "install them with apt-get install -y python3-optuna python3-cmaes")
 	if err != nil {
-		c.optunaWhy = fmt.Sprintf("%s cannot import optuna and cmaes (%v: %s); install them with apt-get install -y python3-optuna python3-cmaes",
-			c.python, err, benchutil.LastLine(out))
-		return
-	}
-	c.optunaVersion = strings.TrimSpace(string(out))
-	c.script = filepath.Join(c.tmp, "optuna_samplers.py")
-	if err := os.WriteFile(c.script, []byte(optunaScript), 0o644); err != nil {
 		c.optunaWhy = err.Error()
 	}
 }

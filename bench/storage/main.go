@@ -145,12 +145,12 @@ func main() {
 	}
 
 	var err error
-	if c.procs, err = parseInts(*procs, 1); err == nil {
-		if c.latencySizes, err = parseInts(*latencySizes, 0); err == nil {
+	if c.procs, err = benchutil.ParseInts(*procs, 1); err == nil {
+		if c.latencySizes, err = benchutil.ParseInts(*latencySizes, 0); err == nil {
 			c.trials, err = parseTrials(*trials)
 		}
 	}
-	for _, s := range splitList(*storages) {
+	for _, s := range benchutil.SplitList(*storages) {
 		if !slices.Contains([]string{"sqlite", "postgresql", "mysql"}, s) {
 			err = fmt.Errorf("unknown storage %q (want sqlite, postgresql or mysql)", s)
 		}
@@ -172,31 +172,9 @@ func main() {
 	}
 }
 
-func splitList(s string) []string {
-	var out []string
-	for f := range strings.SplitSeq(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func parseInts(s string, least int) ([]int, error) {
-	var ns []int
-	for _, f := range splitList(s) {
-		n, err := strconv.Atoi(f)
-		if err != nil || n < least {
-			return nil, fmt.Errorf("%q is not a number of at least %d", f, least)
-		}
-		ns = append(ns, n)
-	}
-	return ns, nil
-}
-
 func parseTrials(s string) (map[string]int, error) {
 	m := map[string]int{}
-	for _, f := range splitList(s) {
+	for _, f := range benchutil.SplitList(s) {
 		k, v, ok := strings.Cut(f, "=")
 		n, err := strconv.Atoi(v)
 		if !ok || err != nil || n < 1 {
@@ -323,14 +301,11 @@ func run(ctx context.Context, c config) error {
 // checkOptuna sets optunaWhy if Optuna cannot be run, and writes its script
 // out otherwise.
 func (b *bench) checkOptuna() {
-	out, err := exec.Command(b.python, "-c", "import optuna, platform; print('Optuna %s, Python %s' % (optuna.__version__, platform.python_version()))").CombinedOutput()
+	var err error
+	b.optunaVersion, b.script, err = benchutil.Reference(b.python, b.tmp,
+		"import optuna, platform; print('Optuna %s, Python %s' % (optuna.__version__, platform.python_version()))",
+		"optuna_storage.py", optunaScript, "install Optuna with apt-get install -y python3-optuna")
 	if err != nil {
-		b.optunaWhy = fmt.Sprintf("%s cannot import optuna (%v: %s)", b.python, err, benchutil.LastLine(out))
-		return
-	}
-	b.optunaVersion = strings.TrimSpace(string(out))
-	b.script = filepath.Join(b.tmp, "optuna_storage.py")
-	if err := os.WriteFile(b.script, []byte(optunaScript), 0o644); err != nil {
 		b.optunaWhy = err.Error()
 	}
 }

@@ -3,7 +3,12 @@
 package benchutil
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -29,4 +34,47 @@ func Verdict(ok bool) string {
 func LastLine(b []byte) string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	return lines[len(lines)-1]
+}
+
+// SplitList splits a comma-separated flag value, trimming the fields and
+// dropping the empty ones.
+func SplitList(s string) []string {
+	var out []string
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ParseInts parses a comma-separated list of integers of at least least.
+func ParseInts(s string, least int) ([]int, error) {
+	var ns []int
+	for _, f := range SplitList(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < least {
+			return nil, fmt.Errorf("%q is not a number of at least %d", f, least)
+		}
+		ns = append(ns, n)
+	}
+	return ns, nil
+}
+
+// Reference checks that the reference tool runs: python runs code in dir,
+// which prints a version line. Then it writes script into dir as name. It
+// returns the version line and the script's path, or an error that says why
+// the reference cannot be measured (with hint, how to install it).
+func Reference(python, dir, code, name, script, hint string) (version, path string, err error) {
+	cmd := exec.Command(python, "-c", code)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", "", fmt.Errorf("%s cannot run the reference (%v: %s); %s", python, err, LastLine(out), hint)
+	}
+	path = filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+		return "", "", err
+	}
+	return strings.TrimSpace(string(out)), path, nil
 }
