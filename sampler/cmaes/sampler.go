@@ -93,6 +93,10 @@ type Config struct {
 // they tell the same trials, their states are identical and so are their
 // ids, and nothing is lost.
 type Sampler struct {
+	// random.Sampler samples what the sampler does not sample jointly
+	// (SampleIndependent).
+	random.Sampler
+
 	cfg   Config
 	seeds sampler.Seeds // by study name
 }
@@ -137,11 +141,6 @@ func (s *Sampler) Config() Config { return s.cfg }
 // draws from a generator seeded by this seed and n.
 func (s *Sampler) Seed(ctx context.Context, study core.Study) (uint64, error) {
 	return s.seeds.Get(ctx, study, s.cfg.Seed)
-}
-
-// SampleIndependent implements sampler.Sampler with random.Draw.
-func (*Sampler) SampleIndependent(_ context.Context, _ core.Study, _ core.Trial, _ string, d core.Distribution, rng *rand.Rand) (float64, error) {
-	return random.Draw(d, rng)
 }
 
 // RelativeSpace implements sampler.Relative: the numeric, not single-valued

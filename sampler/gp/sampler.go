@@ -68,6 +68,10 @@ type Config struct {
 // order; the others, the startup trials and multi-objective studies
 // (which this sampler does not model) are sampled by random.Draw.
 type Sampler struct {
+	// random.Sampler samples what the sampler does not sample jointly
+	// (SampleIndependent).
+	random.Sampler
+
 	cfg   Config // resolved
 	seeds sampler.Seeds
 }
@@ -114,11 +118,6 @@ func (s *Sampler) Config() Config { return s.cfg }
 // seed and n.
 func (s *Sampler) Seed(ctx context.Context, study core.Study) (uint64, error) {
 	return s.seeds.Get(ctx, study, s.cfg.Seed)
-}
-
-// SampleIndependent implements sampler.Sampler with random.Draw.
-func (*Sampler) SampleIndependent(_ context.Context, _ core.Study, _ core.Trial, _ string, d core.Distribution, rng *rand.Rand) (float64, error) {
-	return random.Draw(d, rng)
 }
 
 // RelativeSpace implements sampler.Relative: the intersection space of the

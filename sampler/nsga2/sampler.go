@@ -123,6 +123,10 @@ type Config struct {
 // tries its values are clamped into range. The parents' numbers are stored
 // in AttrParents.
 type Sampler struct {
+	// random.Sampler samples what the sampler does not sample jointly
+	// (SampleIndependent).
+	random.Sampler
+
 	cfg   Config
 	seeds sampler.Seeds // by study name
 	mu    sync.Mutex
@@ -193,11 +197,6 @@ func (s *Sampler) Config() Config { return s.cfg }
 // and n.
 func (s *Sampler) Seed(ctx context.Context, study core.Study) (uint64, error) {
 	return s.seeds.Get(ctx, study, s.cfg.Seed)
-}
-
-// SampleIndependent implements sampler.Sampler with random.Draw.
-func (*Sampler) SampleIndependent(_ context.Context, _ core.Study, _ core.Trial, _ string, d core.Distribution, rng *rand.Rand) (float64, error) {
-	return random.Draw(d, rng)
 }
 
 // RelativeSpace implements sampler.Relative: the parameters that every

@@ -60,6 +60,10 @@ type Config struct {
 // parts, one per value (Optuna's bounds widened by half a step, then
 // rounding), on the log scale between Low-0.5 and High+0.5 for log integers.
 type Sampler struct {
+	// random.Sampler samples what the sampler does not sample jointly
+	// (SampleIndependent).
+	random.Sampler
+
 	cfg Config
 
 	mu    sync.Mutex
@@ -157,11 +161,6 @@ func (s *Sampler) SampleRelative(ctx context.Context, study core.Study, t core.T
 		out[name] = x
 	}
 	return out, nil
-}
-
-// SampleIndependent implements sampler.Sampler with random.Draw.
-func (*Sampler) SampleIndependent(_ context.Context, _ core.Study, _ core.Trial, _ string, d core.Distribution, rng *rand.Rand) (float64, error) {
-	return random.Draw(d, rng)
 }
 
 // sequence returns the sampler's sequence in dim dimensions for seed,
