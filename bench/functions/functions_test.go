@@ -2,6 +2,7 @@ package functions_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -293,5 +294,35 @@ func TestPanics(t *testing.T) {
 			}()
 			c.f()
 		})
+	}
+}
+
+// argMinSuggester answers each parameter with its value at the argmin, as
+// a trial would give it (a categorical's choice, not its index).
+type argMinSuggester struct {
+	p functions.Problem
+	i int
+}
+
+func (s *argMinSuggester) Suggest(name string, d core.Distribution) (any, error) {
+	prm := s.p.Space[s.i]
+	if prm.Name != name {
+		return nil, fmt.Errorf("asked for %s, want %s", name, prm.Name)
+	}
+	s.i++
+	return d.ToExternal(s.p.ArgMin[s.i-1]), nil
+}
+
+// TestEvaluate: asked through a trial, every problem's argmin gives its
+// optimum, categorical choices included.
+func TestEvaluate(t *testing.T) {
+	for _, p := range functions.SingleObjective() {
+		v, err := p.Evaluate(&argMinSuggester{p: p})
+		if err != nil {
+			t.Fatalf("%s: %v", p.Name, err)
+		}
+		if math.Abs(v[0]-p.Optimum) > 1e-9*max(1, math.Abs(p.Optimum)) {
+			t.Errorf("%s: Evaluate at the argmin = %v, want %v", p.Name, v[0], p.Optimum)
+		}
 	}
 }

@@ -105,3 +105,25 @@ func checkDim(name string, n, lowest int) {
 		panic(fmt.Sprintf("functions: %s needs at least %d dimensions, got %d", name, lowest, n))
 	}
 }
+
+// Suggester is what Evaluate asks for parameters: a tune.Trial.
+type Suggester interface {
+	Suggest(name string, d core.Distribution) (any, error)
+}
+
+// Evaluate asks t for the problem's parameters, in Space order, and
+// returns the objective values there: the body of an objective for tune's
+// Optimize (one value) or OptimizeMulti.
+func (p Problem) Evaluate(t Suggester) ([]float64, error) {
+	x := make([]float64, len(p.Space))
+	for i, prm := range p.Space {
+		v, err := t.Suggest(prm.Name, prm.Dist)
+		if err != nil {
+			return nil, err
+		}
+		if x[i], err = prm.Dist.ToInternal(v); err != nil {
+			return nil, fmt.Errorf("functions: %s: parameter %s: %w", p.Name, prm.Name, err)
+		}
+	}
+	return p.Eval(x), nil
+}

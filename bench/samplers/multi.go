@@ -89,15 +89,7 @@ func multiRun(ctx context.Context, p functions.Problem, ms multiSampler, seed in
 		return nil, err
 	}
 	objective := func(_ context.Context, tr *tune.Trial) ([]float64, error) {
-		x := make([]float64, len(p.Space))
-		for i, prm := range p.Space {
-			v, err := tr.Suggest(prm.Name, prm.Dist)
-			if err != nil {
-				return nil, err
-			}
-			x[i] = v.(float64)
-		}
-		return p.Eval(x), nil
+		return p.Evaluate(tr)
 	}
 	var gaps []float64
 	done := 0

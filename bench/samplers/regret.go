@@ -184,20 +184,13 @@ func runTune(ctx context.Context, p functions.Problem, e entry, seed, trials int
 		return nil, err
 	}
 	values := make([]float64, 0, trials)
-	x := make([]float64, len(p.Space))
 	err = study.Optimize(ctx, func(_ context.Context, t *tune.Trial) (float64, error) {
-		for i, prm := range p.Space {
-			v, err := t.Suggest(prm.Name, prm.Dist)
-			if err != nil {
-				return 0, err
-			}
-			if x[i], err = prm.Dist.ToInternal(v); err != nil {
-				return 0, err
-			}
+		vs, err := p.Evaluate(t)
+		if err != nil {
+			return 0, err
 		}
-		v := p.Eval(x)[0]
-		values = append(values, v)
-		return v, nil
+		values = append(values, vs[0])
+		return vs[0], nil
 	}, tune.OptimizeOptions{Trials: trials})
 	if err == nil && len(values) != trials {
 		err = fmt.Errorf("%d trials ran, not %d", len(values), trials)

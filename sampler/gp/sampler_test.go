@@ -66,17 +66,11 @@ func run(t *testing.T, name string, s sampler.Sampler, p functions.Problem, n in
 		t.Fatal(err)
 	}
 	obj := func(ctx context.Context, tr *tune.Trial) (float64, error) {
-		x := make([]float64, len(p.Space))
-		for i, q := range p.Space {
-			v, err := tr.Suggest(q.Name, q.Dist)
-			if err != nil {
-				return 0, err
-			}
-			if x[i], err = q.Dist.ToInternal(v); err != nil {
-				return 0, err
-			}
+		v, err := p.Evaluate(tr)
+		if err != nil {
+			return 0, err
 		}
-		return p.Eval(x)[0], nil
+		return v[0], nil
 	}
 	if err := study.Optimize(ctx, obj, tune.OptimizeOptions{Trials: n}); err != nil {
 		t.Fatal(err)

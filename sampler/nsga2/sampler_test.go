@@ -150,14 +150,7 @@ func zdt1(t *testing.T, s sampler.Sampler, seed uint64, trials int) float64 {
 		t.Fatal(err)
 	}
 	err = study.OptimizeMulti(ctx, func(_ context.Context, tr *tune.Trial) ([]float64, error) {
-		x := make([]float64, len(p.Space))
-		for i, q := range p.Space {
-			d := q.Dist.(core.Float)
-			if x[i], err = tr.Float(q.Name, d.Low, d.High); err != nil {
-				return nil, err
-			}
-		}
-		return p.Eval(x), nil
+		return p.Evaluate(tr)
 	}, tune.OptimizeOptions{Trials: trials})
 	if err != nil {
 		t.Fatal(err)

@@ -24,15 +24,7 @@ func hv(t *testing.T, s sampler.Sampler, seed uint64) float64 {
 		t.Fatal(err)
 	}
 	err = study.OptimizeMulti(ctx, func(_ context.Context, tr *tune.Trial) ([]float64, error) {
-		x := make([]float64, len(p.Space))
-		for i, prm := range p.Space {
-			v, err := tr.Suggest(prm.Name, prm.Dist)
-			if err != nil {
-				return nil, err
-			}
-			x[i] = v.(float64)
-		}
-		return p.Eval(x), nil
+		return p.Evaluate(tr)
 	}, tune.OptimizeOptions{Trials: 120})
 	if err != nil {
 		t.Fatal(err)
