@@ -101,7 +101,7 @@ func TestConverges(t *testing.T) {
 // separable ill-conditioned function in 10 dimensions.
 func TestSeparableFasterOnEllipsoid(t *testing.T) {
 	if testing.Short() {
-		t.Skip("slow")
+		t.Skip("-short: two CMA-ES runs of thousands of evaluations on a 10-d ellipsoid (CI runs it)")
 	}
 	evals := func(sep bool) int {
 		c, _ := NewCMA(Options{Mean: fill(10, 3), Sigma: 2, Separable: sep})

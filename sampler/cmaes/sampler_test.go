@@ -19,7 +19,7 @@ func TestConformance(t *testing.T) {
 
 func TestConformanceVariants(t *testing.T) {
 	if testing.Short() {
-		t.Skip("slow")
+		t.Skip("-short: the conformance suite three more times (CI runs it)")
 	}
 	for _, cfg := range []cmaes.Config{{Separable: true}, {NoMargin: true}, {Restart: "bipop", PopSize: 4}} {
 		samplertest.Run(t, func() sampler.Sampler { s, _ := cmaes.New(cfg); return s })
