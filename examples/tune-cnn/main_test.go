@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/go-tune/tune/learn/data"
+)
+
+// TestRun tunes 6 trials of 2 epochs on 2,000 real MNIST images: every
+// trial ends Complete (a line each) or Pruned (through the nn callback),
+// and the best one learned (chance is 10%).
+func TestRun(t *testing.T) {
+	if _, err := data.FindMNIST(context.Background()); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("MNIST: %v", err)
+		}
+		t.Skipf("MNIST not available here: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-trials", "6", "-epochs", "2", "-limit", "2000"}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	m := regexp.MustCompile(`best: val accuracy ([0-9.]+) .*; (\d+) of 6 trials pruned\)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no best line in:\n%s", out.String())
+	}
+	acc, _ := strconv.ParseFloat(m[1], 64)
+	pruned, _ := strconv.Atoi(m[2])
+	complete := len(regexp.MustCompile(`(?m)^trial +\d+: `).FindAllString(out.String(), -1))
+	if complete+pruned != 6 {
+		t.Errorf("%d complete and %d pruned trials, want 6 in all:\n%s", complete, pruned, out.String())
+	}
+	if acc < 0.5 {
+		t.Errorf("best validation accuracy %v, want > 0.5:\n%s", acc, out.String())
+	}
+}
