@@ -49,6 +49,7 @@ func run(args []string, w io.Writer) error {
 	seed := flag.Uint64("seed", 1, "seed of the weights and the shuffling")
 	dir := flag.String("data", "", "directory with the four MNIST files (empty: the GoMNIST module's copy)")
 	limit := flag.Int("limit", 0, "train on the first N images only (0: all 60,000)")
+	testLimit := flag.Int("test-limit", 0, "evaluate on the first N test images only (0: all 10,000)")
 	if err := flag.Parse(args); err != nil {
 		return err
 	}
@@ -71,6 +72,14 @@ func run(args []string, w io.Writer) error {
 			idx[i] = i
 		}
 		train = train.Subset(idx)
+	}
+
+	if *testLimit > 0 && *testLimit < test.N() {
+		idx := make([]int, *testLimit)
+		for i := range idx {
+			idx[i] = i
+		}
+		test = test.Subset(idx)
 	}
 
 	model, err := nn.NewSequential(train.Shape,

@@ -41,7 +41,8 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	flags := flag.NewFlagSet("tune-cnn", flag.ContinueOnError)
 	trials := flags.Int("trials", 12, "trials")
 	epochs := flags.Int("epochs", 3, "epochs per trial")
-	limit := flags.Int("limit", 6000, "training images (0: all 60,000); validation is the first 2,000 test images")
+	limit := flags.Int("limit", 6000, "training images (0: all 60,000)")
+	valN := flags.Int("val", 2000, "validation images: the first of the test set")
 	seed := flags.Uint64("seed", 1, "the study's seed")
 	storage := flags.String("storage", "", "storage URL (empty: in memory), e.g. sqlite:///tune-cnn.db to resume")
 	if err := flags.Parse(args); err != nil {
@@ -58,7 +59,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	if *limit > 0 && *limit < train.N() {
 		train = train.Subset(first(*limit))
 	}
-	val := test.Subset(first(2000))
+	val := test.Subset(first(min(*valN, test.N())))
 
 	sampler, err := tpe.New(tpe.Config{StartupTrials: 4})
 	if err != nil {
