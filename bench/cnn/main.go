@@ -135,15 +135,7 @@ func run(ctx context.Context, c config, w io.Writer) error {
 
 // seedCNN builds the Keras MNIST network.
 func seedCNN(workers int, seed uint64) (*nn.Sequential, error) {
-	m, err := nn.NewSequential([]int{28, 28, 1},
-		&nn.Conv2D{Filters: 32, Kernel: 3, Activation: nn.ActReLU},
-		&nn.MaxPool2D{},
-		&nn.Conv2D{Filters: 64, Kernel: 3, Activation: nn.ActReLU},
-		&nn.MaxPool2D{},
-		&nn.Flatten{},
-		&nn.Dense{Units: 128, Activation: nn.ActReLU},
-		&nn.Dense{Units: 10},
-	)
+	m, err := nn.SeedCNN([]int{28, 28, 1}, 0, 0)
 	if err != nil {
 		return nil, err
 	}

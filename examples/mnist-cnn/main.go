@@ -82,15 +82,7 @@ func run(args []string, w io.Writer) error {
 		test = test.Subset(idx)
 	}
 
-	model, err := nn.NewSequential(train.Shape,
-		&nn.Conv2D{Filters: 32, Kernel: 3, Activation: nn.ActReLU},
-		&nn.MaxPool2D{},
-		&nn.Conv2D{Filters: 64, Kernel: 3, Activation: nn.ActReLU},
-		&nn.MaxPool2D{},
-		&nn.Flatten{},
-		&nn.Dense{Units: 128, Activation: nn.ActReLU},
-		&nn.Dense{Units: 10},
-	)
+	model, err := nn.SeedCNN(train.Shape, 0, 0)
 	if err != nil {
 		return err
 	}

@@ -96,15 +96,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 		if err != nil {
 			return 0, err
 		}
-		model, err := nn.NewSequential(train.Shape,
-			&nn.Conv2D{Filters: 32, Kernel: 3, Activation: nn.ActReLU},
-			&nn.MaxPool2D{},
-			&nn.Conv2D{Filters: 64, Kernel: 3, Activation: nn.ActReLU},
-			&nn.MaxPool2D{},
-			&nn.Flatten{},
-			&nn.Dense{Units: units, Activation: nn.ActReLU},
-			&nn.Dense{Units: 10},
-		)
+		model, err := nn.SeedCNN(train.Shape, units, 0)
 		if err != nil {
 			return 0, err
 		}

@@ -98,3 +98,18 @@ func ExampleCallbackFunc() {
 	// Output:
 	// 3 epochs, pruned: true, val_accuracy above 0.9: true
 }
+
+// SeedCNN builds the same network in one call, here with a narrower dense
+// layer, as a tuner would when it tunes the width.
+func ExampleSeedCNN() {
+	m, err := nn.SeedCNN([]int{28, 28, 1}, 64, 0)
+	if err != nil {
+		panic(err)
+	}
+	n := 0
+	for _, p := range m.Params() {
+		n += len(p.Value)
+	}
+	fmt.Println(n, "parameters")
+	// Output: 121930 parameters
+}
