@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -748,6 +749,7 @@ func TestInteropConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
+	var done atomic.Int64 // tune's trials so far
 	err = study.Optimize(ctx, func(ctx context.Context, tr *tune.Trial) (float64, error) {
 		x, err := tr.Float("x", -10, 10)
 		if err != nil {
@@ -761,6 +763,25 @@ func TestInteropConcurrent(t *testing.T) {
 			return 0, err
 		}
 		time.Sleep(10 * time.Millisecond)
+		// Keep pace with Optuna, whose trials take longer and, on a loaded
+		// machine, much longer: wait (up to 2 s) while tune is more than 10
+		// trials ahead, so that the two interleave whatever the load.
+		k := int(done.Add(1))
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			ts, err := study.Trials(ctx, tune.Complete)
+			if err != nil {
+				return 0, err
+			}
+			theirs := 0
+			for _, t := range ts {
+				if t.UserAttrs["by"] == "optuna" {
+					theirs++
+				}
+			}
+			if theirs >= min(k, n)-10 {
+				break
+			}
+		}
 		return x*x + float64(y), nil
 	}, tune.OptimizeOptions{Trials: n, Workers: 2})
 	tuneTook := time.Since(start)
