@@ -107,6 +107,11 @@ func (h *History) Last() (Logs, bool) {
 // ErrNaNLoss that says at which epoch and step (1-based), before that
 // step's update.
 //
+// Gradient accumulation: give Fit an *optim.Accumulator (optim.Accumulate{
+// Steps: k}.Wrap(opt)) and it updates the weights every k batches with
+// their mean gradient, and at the end of every epoch with the batches left
+// over; a schedule then counts updates, not batches.
+//
 // In steady state Fit allocates nothing per batch: it gathers each batch
 // into a buffer and the layers reuse theirs.
 func Fit(ctx context.Context, m *Sequential, opt optim.Optimizer, X []float32, shape []int, y []int32, cfg FitConfig) (*History, error) {
@@ -182,8 +187,16 @@ func Fit(ctx context.Context, m *Sequential, opt optim.Optimizer, X []float32, s
 			}
 		}
 	}
+	// With gradient accumulation, the optimizer updates once every
+	// acc.Steps() batches and once more at the end of an epoch for the
+	// batches left over; schedules count updates, not batches.
+	acc, _ := opt.(*optim.Accumulator)
+	updates := steps
+	if acc != nil {
+		updates = (steps + acc.Steps() - 1) / acc.Steps()
+	}
 	if cfg.Schedule != nil {
-		opt.SetLR(cfg.Schedule.Start(opt.LR(), steps, epochs))
+		opt.SetLR(cfg.Schedule.Start(opt.LR(), updates, epochs))
 	}
 
 	in := size(shape)
@@ -224,7 +237,7 @@ func Fit(ctx context.Context, m *Sequential, opt optim.Optimizer, X []float32, s
 			sum += l * float64(hi-lo)
 			right += k
 			seen += hi - lo
-			if cfg.Schedule != nil {
+			if cfg.Schedule != nil && (acc == nil || acc.Pending() == 0) {
 				opt.SetLR(cfg.Schedule.AfterBatch())
 			}
 			for _, cb := range cfg.Callbacks {
@@ -241,6 +254,9 @@ func Fit(ctx context.Context, m *Sequential, opt optim.Optimizer, X []float32, s
 			if h.Stopped {
 				break
 			}
+		}
+		if acc != nil && acc.Flush(m.params) && cfg.Schedule != nil {
+			opt.SetLR(cfg.Schedule.AfterBatch())
 		}
 		logs := Logs{
 			Epoch: epoch, LR: lr,

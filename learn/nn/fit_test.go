@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/go-tune/tune/learn/optim"
 )
 
 // bars returns n 8x8x1 images of a learnable problem, with noise: class 0
@@ -382,5 +384,50 @@ func TestFitBinary(t *testing.T) {
 		if last, _ := h.Last(); last.ValAccuracy < 0.9 {
 			t.Errorf("%T: val_accuracy %v", loss, last.ValAccuracy)
 		}
+	}
+}
+
+// TestFitAccumulate: accumulating the gradients of 2 batches of 8 is one
+// batch of 16 (the loss is a batch mean), and a schedule counts updates.
+func TestFitAccumulate(t *testing.T) {
+	X, y := bars(48, 8)
+	shape := []int{8, 8, 1}
+	run := func(batch, steps int) ([]float32, *recordSchedule) {
+		m := barsModel(t, 9)
+		inner, err := optim.SGD{LR: 0.05}.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var opt optim.Optimizer = inner
+		if steps > 1 {
+			if opt, err = (optim.Accumulate{Steps: steps}).Wrap(inner); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := &recordSchedule{}
+		if _, err := Fit(context.Background(), m, opt, X, shape, y, FitConfig{Epochs: 2, BatchSize: batch, NoShuffle: true, Schedule: s}); err != nil {
+			t.Fatal(err)
+		}
+		var w []float32
+		for _, p := range m.Params() {
+			w = append(w, p.Value...)
+		}
+		return w, s
+	}
+	big, sBig := run(16, 1)
+	acc, sAcc := run(8, 2)
+	for i := range big {
+		if d := math.Abs(float64(big[i] - acc[i])); d > 1e-5*(1+math.Abs(float64(big[i]))) {
+			t.Fatalf("weight %d: batch 16 gives %v, 2 accumulated batches of 8 give %v", i, big[i], acc[i])
+		}
+	}
+	if sAcc.perEpoch != 3 || sAcc.batches != sBig.batches || sBig.batches != 6 {
+		t.Errorf("schedule: %d updates per epoch and %d AfterBatch calls with accumulation, %d without; want 3 and 6, 6", sAcc.perEpoch, sAcc.batches, sBig.batches)
+	}
+	// 5 batches of 8 (40 samples) with 2 per update: the fifth is flushed
+	// at the epoch's end, so the schedule still sees 3 updates an epoch.
+	_, sOdd := func() ([]float32, *recordSchedule) { X, y = X[:40*64], y[:40]; return run(8, 2) }()
+	if sOdd.perEpoch != 3 || sOdd.batches != 6 {
+		t.Errorf("odd batches: %d updates per epoch, %d AfterBatch calls; want 3 and 6", sOdd.perEpoch, sOdd.batches)
 	}
 }

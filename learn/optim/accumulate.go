@@ -75,6 +75,10 @@ var _ Optimizer = (*Accumulator)(nil)
 // Optimizer returns the optimizer that a wraps.
 func (a *Accumulator) Optimizer() Optimizer { return a.opt }
 
+// Steps returns how many mini-batches make one update (Accumulate.Steps,
+// resolved: at least 1).
+func (a *Accumulator) Steps() int { return max(a.cfg.Steps, 1) }
+
 // Pending returns how many mini-batches' gradients are summed and not yet
 // applied: 0 right after an update.
 func (a *Accumulator) Pending() int { return a.n }
