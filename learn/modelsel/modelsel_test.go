@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -300,14 +301,18 @@ func TestBind(t *testing.T) {
 	if c.Trees != 0 {
 		t.Errorf("a failed Bind changed n_estimators to %d", c.Trees)
 	}
+	before := c
 	for _, bad := range []Params{
 		{"n_estimators": 2.5}, {"n_estimators": "many"}, {"random_state": -1}, {"level": "mid"},
-		{"warm_start": 1}, {"learning_rate": "fast"},
+		{"warm_start": 1}, {"learning_rate": "fast"}, {"learning_rate": 2.0, "name": 5},
 	} {
 		if err := Bind(&c, bad); err == nil {
 			t.Errorf("Bind(%v) succeeded", bad)
-		} else if !strings.Contains(err.Error(), bad.Keys()[0]) {
+		} else if !strings.Contains(err.Error(), bad.Keys()[len(bad)-1]) {
 			t.Errorf("Bind(%v): %v does not name the parameter", bad, err)
+		}
+		if !reflect.DeepEqual(c, before) {
+			t.Errorf("Bind(%v) failed but changed the config to %+v", bad, c)
 		}
 	}
 	if got := ParamNames(toyConfig{}); len(got) != 8 || got[0] != "learning_rate" {

@@ -337,15 +337,15 @@ func rankBy(cands []Candidate, s string) {
 // order tried: rank, mean and standard deviation of each scorer, mean fit
 // time, and the parameters.
 func (r *SearchResult) WriteTable(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := []string{"rank"}
 	for _, s := range r.Scoring {
 		head = append(head, "mean "+s, "std")
 	}
-	head = append(head, "fit time", "")
-	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	head = append(head, "fit time", "parameters")
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for _, c := range r.Candidates {
-		row := []string{fmt.Sprint(c.Rank[r.Scoring[0]])}
+		row := []string{fmt.Sprintf("%4d", c.Rank[r.Scoring[0]])}
 		for _, s := range r.Scoring {
 			row = append(row, fmt.Sprintf("%.4f", c.Mean[s]), fmt.Sprintf("%.4f", c.Std[s]))
 		}
@@ -356,8 +356,8 @@ func (r *SearchResult) WriteTable(w io.Writer) error {
 		case c.Pruned:
 			note = fmt.Sprintf(" (pruned after %d folds)", len(c.Folds))
 		}
-		row = append(row, c.MeanFitTime.Round(time.Millisecond).String(), "  "+c.Params.flat()+note)
-		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+		row = append(row, fmt.Sprintf("%.3fs", c.MeanFitTime.Seconds()), c.Params.flat()+note)
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	return tw.Flush()
 }
