@@ -237,7 +237,10 @@ func (s *Study) newTrial(ctx context.Context, beat bool) (core.Trial, error) {
 // startTrial runs the sampler's hooks that start a trial: BeforeTrial, then
 // relative sampling.
 func (s *Study) startTrial(ctx context.Context, t *Trial) error {
-	v := view{s}
+	v, err := s.samplerView(ctx, t.rec.Number)
+	if err != nil {
+		return err
+	}
 	if b, ok := s.sampler.(sampler.BeforeTrialer); ok {
 		if err := b.BeforeTrial(ctx, v, t.rec); err != nil {
 			return fmt.Errorf("sampler: before trial: %w", err)

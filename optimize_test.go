@@ -334,8 +334,22 @@ func TestAskTell(t *testing.T) {
 	if err := tr.Report(0, 1); err != nil {
 		t.Fatal(err)
 	}
-	if err := tr.Report(0, 2); err == nil {
-		t.Error("reporting step 0 twice succeeded")
+	if err := tr.Report(0, 2); !errors.Is(err, tune.ErrStepReported) {
+		t.Errorf("reporting step 0 twice: %v, want ErrStepReported", err)
+	}
+	// Steps may go backwards; NaN is kept as reported.
+	if err := tr.Report(5, math.NaN()); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Report(3, 0.5); err != nil {
+		t.Fatal(err)
+	}
+	snap := tr.Snapshot()
+	if last, ok := snap.LastStep(); !ok || last.Step != 5 || !math.IsNaN(last.Value) {
+		t.Errorf("last step %+v, want step 5 with NaN", last)
+	}
+	if v, ok := snap.At(0); !ok || v != 1 {
+		t.Errorf("step 0 = %v, %v after a refused second report; want 1", v, ok)
 	}
 	if err := tr.Report(-1, 2); err == nil {
 		t.Error("reporting step -1 succeeded")

@@ -103,10 +103,15 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 // instead of failing with ErrStudyExists (Optuna's load_if_exists).
 func LoadIfExists() Option { return func(c *config) { c.loadIfExists = true } }
 
-func newConfig(opts []Option) *config {
+func newConfig(opts []Option) (*config, error) {
 	c := &config{}
 	for _, o := range opts {
 		o(c)
+	}
+	if v, ok := c.pruner.(pruner.Validator); ok {
+		if err := v.Validate(); err != nil {
+			return nil, fmt.Errorf("tune: %T: %w", c.pruner, err)
+		}
 	}
 	if c.storage == nil {
 		c.storage = memory.New()
@@ -120,14 +125,17 @@ func newConfig(opts []Option) *config {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	return c
+	return c, nil
 }
 
 // CreateStudy creates a study called name (a generated unique name if name
 // is empty). It fails with ErrStudyExists if the name is taken, unless
 // LoadIfExists is given.
 func CreateStudy(ctx context.Context, name string, opts ...Option) (*Study, error) {
-	c := newConfig(opts)
+	c, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
 	if name == "" {
 		var b [16]byte
 		_, _ = crand.Read(b[:])
@@ -156,7 +164,11 @@ func CreateStudy(ctx context.Context, name string, opts ...Option) (*Study, erro
 // LoadStudy loads the study called name from the storage given with
 // WithStorage; it fails with ErrStudyNotFound if there is none.
 func LoadStudy(ctx context.Context, name string, opts ...Option) (*Study, error) {
-	return load(ctx, name, newConfig(opts))
+	c, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return load(ctx, name, c)
 }
 
 func load(ctx context.Context, name string, c *config) (*Study, error) {
@@ -381,6 +393,21 @@ func (s *Study) Enqueue(ctx context.Context, params map[string]any) (int, error)
 // they return once their running trials are told. It is what a Callback
 // calls to end a study early.
 func (s *Study) Stop() { s.stop.Store(true) }
+
+// samplerView returns the study as the sampler of trial number sees it:
+// the pruner's group of the trial (Hyperband's bracket) when the pruner
+// groups trials, else the whole study.
+func (s *Study) samplerView(ctx context.Context, number int) (core.Study, error) {
+	g, ok := s.pruner.(pruner.Grouper)
+	if !ok {
+		return view{s}, nil
+	}
+	v, err := g.View(ctx, view{s}, number)
+	if err != nil {
+		return nil, fmt.Errorf("pruner: %w", err)
+	}
+	return v, nil
+}
 
 // view is the core.Study that samplers and pruners see.
 type view struct{ s *Study }

@@ -193,7 +193,10 @@ func (t *Trial) suggest(name string, d core.Distribution) (float64, error) {
 	case isRel && core.Equal(t.relSpace[name], d):
 		x = rel
 	default:
-		x, err = t.study.sampler.SampleIndependent(t.ctx, view{t.study}, t.rec, name, d, t.rng)
+		var v core.Study
+		if v, err = t.study.samplerView(t.ctx, t.rec.Number); err == nil {
+			x, err = t.study.sampler.SampleIndependent(t.ctx, v, t.rec, name, d, t.rng)
+		}
 		if err != nil {
 			return 0, fmt.Errorf("tune: parameter %q: %w", name, err)
 		}
@@ -269,7 +272,18 @@ func singleValue(d core.Distribution) float64 {
 }
 
 // Report records value as the trial's intermediate value at step (>= 0),
-// for the pruner and for plots. A step can be reported once.
+// for the pruner and for plots.
+//
+//   - A step can be reported once: a second Report of it fails with
+//     ErrStepReported and changes nothing (Optuna ignores it with a
+//     warning).
+//   - Steps may come in any order, as in Optuna: they are kept sorted, and
+//     the pruners judge the trial at its largest step so far.
+//   - NaN is stored as reported. The pruners treat it as Optuna's do: the
+//     median and percentile pruners prune a trial whose values are all
+//     NaN, successive halving and Hyperband prune a NaN at a rung, the
+//     threshold pruner prunes a NaN, and the Wilcoxon pruner does not judge
+//     a trial with one.
 func (t *Trial) Report(step int, value float64) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -280,7 +294,7 @@ func (t *Trial) Report(step int, value float64) error {
 		return fmt.Errorf("tune: trial %d: step %d is negative", t.rec.Number, step)
 	}
 	if _, ok := t.rec.At(step); ok {
-		return fmt.Errorf("tune: trial %d: step %d is already reported", t.rec.Number, step)
+		return fmt.Errorf("%w: trial %d, step %d", ErrStepReported, t.rec.Number, step)
 	}
 	if err := t.flushLocked(t.ctx); err != nil {
 		return fmt.Errorf("tune: trial %d: %w", t.rec.Number, storageErr(err))

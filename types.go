@@ -53,6 +53,11 @@ var (
 	// ErrTrialFinished: the trial was already told; it can no longer
 	// change.
 	ErrTrialFinished = errors.New("tune: trial is finished")
+	// ErrStepReported: Report of a step the trial already reported. Optuna
+	// warns and keeps the first value; tune refuses, since the second
+	// value would be lost without a trace (usually a loop that reports the
+	// wrong step).
+	ErrStepReported = errors.New("tune: step already reported")
 	// ErrNoTrials: no Complete trial to take the best from.
 	ErrNoTrials = errors.New("tune: no complete trial")
 	// ErrStudyExists: CreateStudy with a name that is taken.

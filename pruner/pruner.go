@@ -3,6 +3,7 @@ package pruner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 
@@ -21,6 +22,13 @@ type Pruner interface {
 // the study has several.
 var ErrMultiObjective = errors.New("pruner: pruning needs a single-objective study")
 
+// Validator is implemented by pruners whose settings can be wrong; tune
+// calls Validate when a study is made with the pruner, so that a bad
+// setting fails there, naming the field, rather than at the first report.
+type Validator interface {
+	Validate() error
+}
+
 // Nop never prunes.
 type Nop struct{}
 
@@ -29,30 +37,78 @@ func (Nop) Prune(context.Context, core.Study, core.Trial) (bool, error) { return
 
 // Median prunes a trial whose best intermediate value so far is worse than
 // the median of the Complete trials' values at the same step: Optuna's
-// MedianPruner, with its defaults.
+// MedianPruner, with its defaults. It is Percentile at 50.
 type Median struct {
 	// StartupTrials: no pruning until this many trials are Complete.
 	// 0 means 5; a negative value means none.
 	StartupTrials int
 	// WarmupSteps: no pruning of a trial before it reaches this step.
-	// 0 (the default) means none.
+	// 0 (the default) means none; it must not be negative.
 	WarmupSteps int
 	// IntervalSteps: prune only at steps WarmupSteps + k*IntervalSteps (the
-	// first report in each interval). 0 means 1.
+	// first report in each interval). 0 means 1; it must not be negative.
 	IntervalSteps int
 	// MinTrials: no pruning at a step until this many Complete trials
-	// reported a value at it. 0 means 1.
+	// reported a value at it. 0 means 1; it must not be negative.
 	MinTrials int
 }
 
 // Prune implements Pruner.
 func (m Median) Prune(ctx context.Context, study core.Study, t core.Trial) (bool, error) {
+	return m.percentile().Prune(ctx, study, t)
+}
+
+// Validate reports the first field out of range.
+func (m Median) Validate() error { return m.percentile().Validate() }
+
+func (m Median) percentile() Percentile {
+	return Percentile{Percentile: 50, StartupTrials: m.StartupTrials, WarmupSteps: m.WarmupSteps,
+		IntervalSteps: m.IntervalSteps, MinTrials: m.MinTrials}
+}
+
+// Percentile prunes a trial whose best intermediate value so far is worse
+// than the given percentile of the Complete trials' values at the same
+// step (the percentile of the best: the 25th percentile keeps a trial in
+// the best quarter): Optuna's PercentilePruner, with its defaults.
+type Percentile struct {
+	// Percentile is in [0, 100]: with 25, a trial is pruned unless it is
+	// in the best 25% at its step. It has no default: the zero value
+	// prunes anything worse than the best.
+	Percentile float64
+	// StartupTrials, WarmupSteps, IntervalSteps and MinTrials are as in
+	// Median, with the same defaults.
+	StartupTrials int
+	WarmupSteps   int
+	IntervalSteps int
+	MinTrials     int
+}
+
+// Validate reports the first field out of range, naming it.
+func (p Percentile) Validate() error {
+	switch {
+	case !(p.Percentile >= 0 && p.Percentile <= 100):
+		return fmt.Errorf("pruner: Percentile = %v, must be in [0, 100]", p.Percentile)
+	case p.WarmupSteps < 0:
+		return fmt.Errorf("pruner: WarmupSteps = %d, must be >= 0", p.WarmupSteps)
+	case p.IntervalSteps < 0:
+		return fmt.Errorf("pruner: IntervalSteps = %d, must be >= 1 (0: 1)", p.IntervalSteps)
+	case p.MinTrials < 0:
+		return fmt.Errorf("pruner: MinTrials = %d, must be >= 1 (0: 1)", p.MinTrials)
+	}
+	return nil
+}
+
+// Prune implements Pruner.
+func (p Percentile) Prune(ctx context.Context, study core.Study, t core.Trial) (bool, error) {
+	if err := p.Validate(); err != nil {
+		return false, err
+	}
 	return percentile{
-		p:        50,
-		startup:  orDefault(m.StartupTrials, 5),
-		warmup:   max(m.WarmupSteps, 0),
-		interval: max(orDefault(m.IntervalSteps, 1), 1),
-		minN:     max(orDefault(m.MinTrials, 1), 1),
+		p:        p.Percentile,
+		startup:  orDefault(p.StartupTrials, 5),
+		warmup:   p.WarmupSteps,
+		interval: orDefault(p.IntervalSteps, 1),
+		minN:     orDefault(p.MinTrials, 1),
 	}.prune(ctx, study, t)
 }
 

@@ -1,8 +1,12 @@
 package distributed_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
+	"github.com/go-tune/tune/core"
+	"github.com/go-tune/tune/core/coretest"
+	"github.com/go-tune/tune/pruner"
 	"slices"
 	"syscall"
 	"testing"
@@ -395,4 +399,91 @@ func checkIntegrity(t *testing.T, db *sql.DB) {
 	if len(got) != 1 || got[0] != "ok" {
 		t.Errorf("PRAGMA integrity_check: %q, want ok", got)
 	}
+}
+
+// TestPruning: three processes share a study on each database, with
+// successive halving and with Hyperband; each trial reports a learning
+// curve and stops when pruned. The pruners keep nothing in memory, so
+// what they decided must agree with what is stored whatever process
+// decided it: every rung a trial recorded is one it reached (rung k at
+// step 3^k for ASHA, at 3^(k+bracket) for Hyperband), rungs are recorded
+// without gaps, a pruned trial stopped exactly at a rung, and Hyperband's
+// estimate-free brackets hold.
+func TestPruning(t *testing.T) {
+	const procs, each, steps = 3, 20, 27
+	for _, b := range backends {
+		for _, p := range []string{"asha", "hyperband"} {
+			t.Run(b.name+"/"+p, func(t *testing.T) {
+				url := b.url(t)
+				s := openStorage(t, url, rdb.Options{})
+				name := "prune-" + p
+				newStudy(t, s, name)
+				var cfgs []workerConfig
+				for i := range procs {
+					cfgs = append(cfgs, workerConfig{ID: i, URL: url, Study: name, Trials: each, Workers: 2, Pruner: p, Steps: steps})
+				}
+				ws := startWorkers(t, cfgs...)
+				startAll(t, ws)
+				results := waitAll(t, ws, 120*time.Second)
+				if n := sumTold(results); n != procs*each {
+					t.Errorf("the workers told %d trials, want %d", n, procs*each)
+				}
+				trials := storedTrials(t, s, name)
+				checkNumbers(t, trials, procs*each)
+				h := pruner.Hyperband{MinResource: 1, MaxResource: 27}
+				named := coretest.New([]core.Direction{core.Minimize}) // for the brackets: crc32 of the name and number
+				named.StudyName = name
+				pruned, promoted := 0, 0
+				for _, tr := range trials {
+					first := 0 // the step of rung 0
+					if p == "hyperband" {
+						g, err := h.Group(context.Background(), named, tr.Number)
+						if err != nil {
+							t.Fatal(err)
+						}
+						first = g
+					}
+					last, _ := tr.LastStep()
+					rungs := 0
+					for k := range 10 {
+						if _, ok := tr.SystemAttrs[fmt.Sprintf("completed_rung_%d", k)]; ok {
+							if k != rungs {
+								t.Fatalf("trial %d has rung %d without rung %d", tr.Number, k, rungs)
+							}
+							rungs++
+						}
+					}
+					if rungs > 0 && last.Step < pow3(first+rungs-1) {
+						t.Errorf("trial %d recorded rung %d but stopped at step %d", tr.Number, rungs-1, last.Step)
+					}
+					switch tr.State {
+					case tune.Pruned:
+						pruned++
+						if last.Step != pow3(first+rungs-1) {
+							t.Errorf("trial %d was pruned at step %d, not at its last rung (step %d)", tr.Number, last.Step, pow3(first+rungs-1))
+						}
+					case tune.Complete:
+						if last.Step != steps-1 {
+							t.Errorf("trial %d completed at step %d", tr.Number, last.Step)
+						}
+						promoted++
+					default:
+						t.Errorf("trial %d is %v", tr.Number, tr.State)
+					}
+				}
+				if pruned == 0 || promoted == 0 {
+					t.Errorf("%d pruned and %d complete trials; want both", pruned, promoted)
+				}
+				t.Logf("%d pruned, %d complete", pruned, promoted)
+			})
+		}
+	}
+}
+
+func pow3(k int) int {
+	r := 1
+	for range k {
+		r *= 3
+	}
+	return r
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-tune/tune"
 	"github.com/go-tune/tune/core"
+	"github.com/go-tune/tune/pruner"
 	"github.com/go-tune/tune/sampler"
 	"github.com/go-tune/tune/sampler/grid"
 	"github.com/go-tune/tune/sampler/random"
@@ -65,6 +66,11 @@ type workerConfig struct {
 	UntilFailover int
 	// Timeout bounds Optimize (OptimizeOptions.Timeout); 0 means none.
 	Timeout time.Duration
+	// Pruner, if set ("asha" or "hyperband"), makes the objective a
+	// learning curve of Steps steps that reports each step and stops when
+	// the pruner says so.
+	Pruner string
+	Steps  int
 }
 
 // workerResult is what a worker reports at its end, on the line
@@ -163,6 +169,7 @@ func runWorker(cfg *workerConfig, res *workerResult) error {
 		}
 		rec := &recorder{Storage: s}
 		opts := []tune.Option{tune.WithStorage(rec), tune.WithSampler(smp), tune.WithRetry(tune.RetryPolicy{MaxRetries: cfg.Retries}),
+			tune.WithPruner(workerPruner(cfg.Pruner)),
 			// Warnings (a failed heartbeat, a result lost) go to stderr,
 			// where the tests look for them.
 			tune.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))}
@@ -226,6 +233,9 @@ func runWorker(cfg *workerConfig, res *workerResult) error {
 			return 0, err
 		}
 		v := objectiveValue(x, y, c)
+		if cfg.Pruner != "" {
+			return curve(t, v, cfg.Steps, cfg.Sleep)
+		}
 		if cfg.BlockAt > 0 && n == int64(cfg.BlockAt) {
 			if err := t.Report(0, v); err != nil {
 				return 0, err
@@ -251,6 +261,37 @@ func runWorker(cfg *workerConfig, res *workerResult) error {
 		Timeout:   cfg.Timeout,
 		Callbacks: []tune.Callback{callback},
 	})
+}
+
+// workerPruner returns the pruner that a worker's Pruner names.
+func workerPruner(name string) pruner.Pruner {
+	switch name {
+	case "asha":
+		return pruner.SuccessiveHalving{MinResource: 1, ReductionFactor: 3}
+	case "hyperband":
+		return pruner.Hyperband{MinResource: 1, MaxResource: 27}
+	}
+	return pruner.Median{}
+}
+
+// curve reports a learning curve that decays to final over steps steps,
+// pausing between steps so that the workers interleave, and stops when the
+// pruner says so.
+func curve(t *tune.Trial, final float64, steps int, pause time.Duration) (float64, error) {
+	v := final
+	for s := range steps {
+		v = final + 10/float64(s+1)
+		if err := t.Report(s, v); err != nil {
+			return 0, err
+		}
+		if prune, err := t.ShouldPrune(); err != nil {
+			return 0, err
+		} else if prune {
+			return 0, tune.ErrPruned
+		}
+		time.Sleep(pause)
+	}
+	return v, nil
 }
 
 // failedOver reports whether the study has a trial that failed for a stale
