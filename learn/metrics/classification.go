@@ -1,14 +1,16 @@
 package metrics
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
-// Average says how a per-class score becomes one number.
+// Average says how per-class scores become one number.
 type Average int
 
 const (
@@ -34,12 +36,12 @@ func (a Average) String() string {
 	return averageNames[a]
 }
 
-// ParseAverage reads an Average from its name.
+// ParseAverage returns the Average that String names s.
 func ParseAverage(s string) (Average, error) {
 	if i := slices.Index(averageNames[:], s); i >= 0 {
 		return Average(i), nil
 	}
-	return 0, fmt.Errorf("metrics: unknown average %q (macro, micro, weighted, binary)", s)
+	return 0, fmt.Errorf("metrics: unknown average %q (want macro, micro, weighted or binary)", s)
 }
 
 func checkLabels(yTrue, yPred []int32) error {
@@ -71,54 +73,60 @@ func Accuracy(yTrue, yPred []int32) (float64, error) {
 	return float64(n) / float64(len(yTrue)), nil
 }
 
-// counts holds the per-class counts behind precision and recall, over the
-// labels that occur in yTrue or yPred (sorted).
-type counts struct {
-	labels           []int32
-	tp, pred, actual []float64
+// classCounts holds the counts behind one class's precision and recall.
+type classCounts struct {
+	label                 int32
+	tp, predicted, actual float64
 }
 
-func countLabels(yTrue, yPred []int32) counts {
-	k := int(max(slices.Max(yTrue), slices.Max(yPred))) + 1
-	tp, pred, actual := make([]float64, k), make([]float64, k), make([]float64, k)
+// countClasses returns the counts of every class that occurs in yTrue or
+// yPred, sorted by label: scikit-learn's default labels. A map keeps the
+// memory proportional to the number of classes, whatever the labels' values.
+func countClasses(yTrue, yPred []int32) []classCounts {
+	byLabel := make(map[int32]*classCounts)
+	class := func(label int32) *classCounts {
+		c, ok := byLabel[label]
+		if !ok {
+			c = &classCounts{label: label}
+			byLabel[label] = c
+		}
+		return c
+	}
 	for i, y := range yTrue {
-		actual[y]++
-		pred[yPred[i]]++
+		class(y).actual++
+		class(yPred[i]).predicted++
 		if yPred[i] == y {
-			tp[y]++
+			byLabel[y].tp++
 		}
 	}
-	var c counts
-	for l := range k {
-		if actual[l] > 0 || pred[l] > 0 {
-			c.labels = append(c.labels, int32(l))
-			c.tp, c.pred, c.actual = append(c.tp, tp[l]), append(c.pred, pred[l]), append(c.actual, actual[l])
-		}
+	classes := make([]classCounts, 0, len(byLabel))
+	for _, c := range byLabel {
+		classes = append(classes, *c)
 	}
-	return c
+	slices.SortFunc(classes, func(a, b classCounts) int { return cmp.Compare(a.label, b.label) })
+	return classes
 }
 
 // BalancedAccuracy returns the mean recall over the classes present in
-// yTrue (a class that is only predicted does not count, as in
-// scikit-learn).
+// yTrue. A class that is only predicted does not count, as in
+// scikit-learn (which warns about it).
 func BalancedAccuracy(yTrue, yPred []int32) (float64, error) {
 	if err := checkLabels(yTrue, yPred); err != nil {
 		return 0, err
 	}
-	c := countLabels(yTrue, yPred)
 	var sum float64
 	n := 0
-	for i := range c.labels {
-		if c.actual[i] > 0 {
-			sum += c.tp[i] / c.actual[i]
+	for _, c := range countClasses(yTrue, yPred) {
+		if c.actual > 0 {
+			sum += c.tp / c.actual
 			n++
 		}
 	}
 	return sum / float64(n), nil
 }
 
-// Precision returns the fraction of predictions of a class that are right,
-// averaged by avg; 0 for a class never predicted.
+// Precision returns the fraction of the predictions of a class that are
+// right, averaged by avg; a class never predicted scores 0.
 func Precision(yTrue, yPred []int32, avg Average) (float64, error) {
 	p, _, _, err := PrecisionRecallF1(yTrue, yPred, avg)
 	return p, err
@@ -137,68 +145,85 @@ func F1(yTrue, yPred []int32, avg Average) (float64, error) {
 	return f, err
 }
 
-// PrecisionRecallF1 returns precision, recall and F1 together, averaged
-// by avg. The labels are those in yTrue or yPred; Binary needs at most
-// the two classes 0 and 1 and scores class 1.
-func PrecisionRecallF1(yTrue, yPred []int32, avg Average) (p, r, f float64, err error) {
-	return prf(yTrue, yPred, 1, avg)
-}
-
-// FBeta returns the F-beta score, which weighs recall beta times as much
-// as precision, averaged by avg.
+// FBeta returns the F-beta score, the weighted harmonic mean of precision
+// and recall in which recall counts beta times as much as precision,
+// averaged by avg. Beta 0 gives the precision and +Inf the recall.
 func FBeta(yTrue, yPred []int32, beta float64, avg Average) (float64, error) {
+	if !(beta >= 0) {
+		return 0, fmt.Errorf("metrics: beta = %v, must be at least 0", beta)
+	}
 	_, _, f, err := prf(yTrue, yPred, beta, avg)
 	return f, err
+}
+
+// PrecisionRecallF1 returns precision, recall and F1 together, averaged by
+// avg, as scikit-learn's precision_recall_fscore_support with
+// zero_division=0: the classes are those that occur in yTrue or yPred, and
+// a score whose denominator is 0 is 0. Binary gives the scores of class 1,
+// and, as in scikit-learn, then allows at most two classes, one of them
+// class 1 if there are two; if class 1 occurs in neither yTrue nor yPred,
+// all three scores are 0.
+func PrecisionRecallF1(yTrue, yPred []int32, avg Average) (p, r, f float64, err error) {
+	return prf(yTrue, yPred, 1, avg)
 }
 
 func prf(yTrue, yPred []int32, beta float64, avg Average) (p, r, f float64, err error) {
 	if err := checkLabels(yTrue, yPred); err != nil {
 		return 0, 0, 0, err
 	}
-	if !(beta > 0) || math.IsInf(beta, 0) {
-		return 0, 0, 0, fmt.Errorf("metrics: beta = %v, must be positive and finite", beta)
-	}
-	c := countLabels(yTrue, yPred)
-	tp, pred, actual := c.tp, c.pred, c.actual
+	classes := countClasses(yTrue, yPred)
 	switch avg {
+	case Macro, Weighted:
 	case Micro:
-		tp, pred, actual = []float64{sum(tp)}, []float64{sum(pred)}, []float64{sum(actual)}
-	case Binary:
-		if c.labels[len(c.labels)-1] > 1 {
-			return 0, 0, 0, fmt.Errorf("metrics: average binary needs classes 0 and 1 only, the labels reach %d; use macro, micro or weighted", c.labels[len(c.labels)-1])
+		var all classCounts
+		for _, c := range classes {
+			all.tp += c.tp
+			all.predicted += c.predicted
+			all.actual += c.actual
 		}
-		i := slices.Index(c.labels, 1)
-		if i < 0 {
+		classes = []classCounts{all}
+	case Binary:
+		i, found := slices.BinarySearchFunc(classes, 1, func(c classCounts, label int32) int { return cmp.Compare(c.label, label) })
+		if len(classes) > 2 || len(classes) == 2 && !found {
+			labels := make([]int32, len(classes))
+			for j, c := range classes {
+				labels[j] = c.label
+			}
+			return 0, 0, 0, fmt.Errorf("metrics: average binary scores class 1 against one other class, but the labels are %v; use macro, micro or weighted", labels)
+		}
+		if !found {
 			return 0, 0, 0, nil
 		}
-		tp, pred, actual = tp[i:i+1], pred[i:i+1], actual[i:i+1]
-	case Macro, Weighted:
+		classes = classes[i : i+1]
 	default:
 		return 0, 0, 0, fmt.Errorf("metrics: unknown average %v", avg)
 	}
-	b2 := beta * beta
-	weights := actual
-	if avg == Macro {
-		weights = make([]float64, len(tp))
-		for i := range weights {
-			weights[i] = 1
+	var wsum float64 // > 0: there is a class, and Weighted's weights add up to the samples
+	for _, c := range classes {
+		w := 1.0
+		if avg == Weighted {
+			w = c.actual
 		}
-	}
-	wsum := sum(weights)
-	if wsum == 0 {
-		return 0, 0, 0, nil
-	}
-	for i := range tp {
-		pi, ri := ratio(tp[i], pred[i]), ratio(tp[i], actual[i])
-		fi := 0.0
-		if d := b2*pi + ri; d > 0 {
-			fi = (1 + b2) * pi * ri / d
-		}
-		p += weights[i] * pi
-		r += weights[i] * ri
-		f += weights[i] * fi
+		pc, rc := ratio(c.tp, c.predicted), ratio(c.tp, c.actual)
+		p += w * pc
+		r += w * rc
+		f += w * fScore(pc, rc, beta)
+		wsum += w
 	}
 	return p / wsum, r / wsum, f / wsum, nil
+}
+
+// fScore is the F-beta of precision p and recall r, 0 if both are 0.
+func fScore(p, r, beta float64) float64 {
+	if math.IsInf(beta, 1) {
+		return r
+	}
+	b2 := beta * beta
+	d := b2*p + r
+	if d == 0 {
+		return 0
+	}
+	return (1 + b2) * p * r / d
 }
 
 func ratio(a, b float64) float64 {
@@ -208,19 +233,16 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-func sum(xs []float64) float64 {
-	var s float64
-	for _, x := range xs {
-		s += x
-	}
-	return s
-}
-
 // ConfusionMatrix returns the nClasses×nClasses matrix whose row i,
-// column j counts the samples of class i predicted as class j.
+// column j counts the samples of class i predicted as class j. A class
+// index outside [0, nClasses) is an error (scikit-learn ignores such
+// samples).
 func ConfusionMatrix(yTrue, yPred []int32, nClasses int) ([][]int, error) {
 	if err := checkLabels(yTrue, yPred); err != nil {
 		return nil, err
+	}
+	if nClasses < 1 {
+		return nil, fmt.Errorf("metrics: nClasses = %d, need at least 1", nClasses)
 	}
 	m := make([][]int, nClasses)
 	for i := range m {
@@ -228,16 +250,17 @@ func ConfusionMatrix(yTrue, yPred []int32, nClasses int) ([][]int, error) {
 	}
 	for i, y := range yTrue {
 		if int(y) >= nClasses || int(yPred[i]) >= nClasses {
-			return nil, fmt.Errorf("metrics: sample %d: class index %d (true) or %d (predicted) is not below nClasses = %d", i, y, yPred[i], nClasses)
+			return nil, fmt.Errorf("metrics: sample %d: true class %d, predicted %d; both must be below nClasses = %d", i, y, yPred[i], nClasses)
 		}
 		m[y][yPred[i]]++
 	}
 	return m, nil
 }
 
-// FormatConfusionMatrix lays m out as a table with a header, for printing.
+// FormatConfusionMatrix lays out a confusion matrix as a table for
+// printing, true classes down, predicted classes across, each named by
+// classes or, past its end, by its index.
 func FormatConfusionMatrix(m [][]int, classes []string) string {
-	var b strings.Builder
 	name := func(i int) string {
 		if i < len(classes) {
 			return classes[i]
@@ -245,12 +268,13 @@ func FormatConfusionMatrix(m [][]int, classes []string) string {
 		return fmt.Sprint(i)
 	}
 	w := 5
-	for i := range m {
-		w = max(w, len(name(i)))
-		for _, v := range m[i] {
+	for i, row := range m {
+		w = max(w, utf8.RuneCountInString(name(i)))
+		for _, v := range row {
 			w = max(w, len(fmt.Sprint(v)))
 		}
 	}
+	var b strings.Builder
 	fmt.Fprintf(&b, "%*s", w, "")
 	for j := range m {
 		fmt.Fprintf(&b, " %*s", w, name(j))

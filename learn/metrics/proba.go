@@ -23,7 +23,7 @@ func checkProba(yTrue []int32, proba []float64, nClasses int) error {
 		}
 	}
 	for i, p := range proba {
-		if math.IsNaN(p) || p < 0 {
+		if !(p >= 0) || math.IsInf(p, 1) {
 			return fmt.Errorf("metrics: sample %d, class %d: probability %v", i/nClasses, i%nClasses, p)
 		}
 	}
@@ -32,8 +32,10 @@ func checkProba(yTrue []int32, proba []float64, nClasses int) error {
 
 // LogLoss returns the mean negative log-likelihood of the true classes
 // under proba (n×nClasses, row-major), as scikit-learn 1.2's log_loss with
-// labels 0..nClasses-1: probabilities are clipped to [ε, 1-ε] with ε the
-// float64 machine epsilon, then each row is renormalised to sum to 1.
+// labels 0..nClasses-1: each probability is clipped to [ε, 1-ε], ε being
+// float64's machine epsilon 2⁻⁵² (eps="auto"), and each row is then
+// divided by its sum. A negative probability is an error, where
+// scikit-learn would clip it.
 func LogLoss(yTrue []int32, proba []float64, nClasses int) (float64, error) {
 	if err := checkProba(yTrue, proba, nClasses); err != nil {
 		return 0, err
@@ -41,21 +43,21 @@ func LogLoss(yTrue []int32, proba []float64, nClasses int) (float64, error) {
 	const eps = 0x1p-52
 	var loss float64
 	for i, y := range yTrue {
-		row := proba[i*nClasses : (i+1)*nClasses]
-		var s float64
-		for _, p := range row {
-			s += min(max(p, eps), 1-eps)
+		var sum float64
+		for _, p := range proba[i*nClasses : (i+1)*nClasses] {
+			sum += min(max(p, eps), 1-eps)
 		}
-		loss -= math.Log(min(max(row[y], eps), 1-eps) / s)
+		loss -= math.Log(min(max(proba[i*nClasses+int(y)], eps), 1-eps) / sum)
 	}
 	return loss / float64(len(yTrue)), nil
 }
 
-// ROCAUC returns the area under the ROC curve of scores for the binary
-// labels yTrue (0 or 1; score is for class 1): the probability that a
-// random positive scores above a random negative, ties counting half,
-// which equals the trapezoidal area scikit-learn computes. Both classes
-// must be present.
+// ROCAUC returns the area under the ROC curve of score for the labels
+// yTrue, which are 0 or 1, score being that of class 1: the probability
+// that a random positive sample scores above a random negative one, a tie
+// counting half. This equals the trapezoidal area of scikit-learn's
+// roc_auc_score. Scores may be infinite but not NaN, and both classes
+// must occur.
 func ROCAUC(yTrue []int32, score []float64) (float64, error) {
 	switch {
 	case len(yTrue) != len(score):
@@ -63,93 +65,108 @@ func ROCAUC(yTrue []int32, score []float64) (float64, error) {
 	case len(yTrue) == 0:
 		return 0, errors.New("metrics: no samples")
 	}
+	s := make([]scored, len(yTrue))
+	nPos := 0
 	for i, y := range yTrue {
 		if y != 0 && y != 1 {
-			return 0, fmt.Errorf("metrics: ROC AUC needs labels 0 and 1; sample %d has %d (use ROCAUCOvR for more classes)", i, y)
+			return 0, fmt.Errorf("metrics: ROC AUC needs labels 0 and 1, sample %d has %d (use ROCAUCOvR for more classes)", i, y)
 		}
 		if math.IsNaN(score[i]) {
 			return 0, fmt.Errorf("metrics: sample %d has a NaN score", i)
 		}
+		s[i] = scored{score[i], y == 1}
+		nPos += int(y)
 	}
-	return auc(score, func(i int) bool { return yTrue[i] == 1 })
+	if nPos == 0 || nPos == len(yTrue) {
+		return 0, fmt.Errorf("metrics: ROC AUC is undefined when only class %d occurs in the true labels", yTrue[0])
+	}
+	return auc(s), nil
 }
 
-// auc computes the Mann-Whitney form of the ROC AUC: ranks with ties
-// averaged, O(n log n).
-func auc(score []float64, positive func(i int) bool) (float64, error) {
-	n := len(score)
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(score[a], score[b]) })
-	var rankSum float64
-	nPos := 0
-	for i := 0; i < n; {
-		j := i
-		for j < n && score[idx[j]] == score[idx[i]] {
-			j++
-		}
-		rank := float64(i+j+1) / 2 // mean of ranks i+1..j
-		for _, k := range idx[i:j] {
-			if positive(k) {
-				rankSum += rank
-				nPos++
-			}
-		}
-		i = j
-	}
-	nNeg := n - nPos
-	if nPos == 0 || nNeg == 0 {
-		return 0, errors.New("metrics: ROC AUC is undefined when only one class is present in the true labels")
-	}
-	return (rankSum - float64(nPos)*float64(nPos+1)/2) / (float64(nPos) * float64(nNeg)), nil
-}
-
-// ROCAUCOvR returns the one-vs-rest ROC AUC of class probabilities proba
-// (n×nClasses, row-major): each class's AUC against all others, averaged
-// by avg, Macro or Weighted (by the number of true samples of each class),
-// as scikit-learn's roc_auc_score(multi_class="ovr"). Every class must
-// occur in yTrue, and each row must sum to 1.
+// ROCAUCOvR returns the one-vs-rest ROC AUC of the class probabilities
+// proba (n×nClasses, row-major), as scikit-learn 1.2's
+// roc_auc_score(multi_class="ovr"). Macro averages the AUCs of each class
+// against all others, Weighted weighs them by the classes' numbers of true
+// samples, and Micro is the AUC of all n×nClasses (sample, class) pairs at
+// once. Every class must occur in yTrue, and every row must sum to 1 within
+// scikit-learn's tolerance (numpy.allclose).
 func ROCAUCOvR(yTrue []int32, proba []float64, nClasses int, avg Average) (float64, error) {
-	if avg != Macro && avg != Weighted {
-		return 0, fmt.Errorf("metrics: one-vs-rest ROC AUC takes average macro or weighted, not %v", avg)
+	if avg != Macro && avg != Micro && avg != Weighted {
+		return 0, fmt.Errorf("metrics: one-vs-rest ROC AUC takes average macro, micro or weighted, not %v", avg)
 	}
 	if err := checkProba(yTrue, proba, nClasses); err != nil {
 		return 0, err
 	}
 	for i := range yTrue {
-		var s float64
+		var sum float64
 		for _, p := range proba[i*nClasses : (i+1)*nClasses] {
-			s += p
+			sum += p
 		}
-		if math.Abs(s-1) > 1e-6 {
-			return 0, fmt.Errorf("metrics: sample %d: probabilities sum to %v, not 1", i, s)
+		if math.Abs(sum-1) > 1e-8+1e-5*sum {
+			return 0, fmt.Errorf("metrics: sample %d: probabilities sum to %v, not 1", i, sum)
 		}
 	}
 	support := make([]float64, nClasses)
 	for _, y := range yTrue {
 		support[y]++
 	}
-	col := make([]float64, len(yTrue))
-	var total, wsum float64
+	if c := slices.Index(support, 0); c >= 0 {
+		return 0, fmt.Errorf("metrics: class %d does not occur in the true labels, so its one-vs-rest ROC AUC is undefined", c)
+	}
+	// With every class present, each one-vs-rest split has both a positive
+	// and a negative sample.
+	if avg == Micro {
+		s := make([]scored, len(proba))
+		for i, p := range proba {
+			s[i] = scored{p, int(yTrue[i/nClasses]) == i%nClasses}
+		}
+		return auc(s), nil
+	}
+	s := make([]scored, len(yTrue))
+	var sum, wsum float64
 	for c := range nClasses {
-		if support[c] == 0 {
-			return 0, fmt.Errorf("metrics: class %d does not occur in the true labels, so its one-vs-rest ROC AUC is undefined", c)
-		}
-		for i := range yTrue {
-			col[i] = proba[i*nClasses+c]
-		}
-		a, err := auc(col, func(i int) bool { return int(yTrue[i]) == c })
-		if err != nil {
-			return 0, fmt.Errorf("metrics: class %d: %w", c, err)
+		for i, y := range yTrue {
+			s[i] = scored{proba[i*nClasses+c], int(y) == c}
 		}
 		w := 1.0
 		if avg == Weighted {
 			w = support[c]
 		}
-		total += w * a
+		sum += w * auc(s)
 		wsum += w
 	}
-	return total / wsum, nil
+	return sum / wsum, nil
+}
+
+// scored is one sample's score and whether it is a positive.
+type scored struct {
+	score    float64
+	positive bool
+}
+
+// auc sorts s by score and returns the fraction of (positive, negative)
+// pairs in which the positive scores higher, a tie counting half: the
+// Mann-Whitney U statistic over the number of pairs, which is the area
+// under the ROC curve. It is O(n log n), and exact up to the final
+// division while the pair counts stay below 2⁵³. s must hold both
+// positives and negatives.
+func auc(s []scored) float64 {
+	slices.SortFunc(s, func(a, b scored) int { return cmp.Compare(a.score, b.score) })
+	var pairs, nPos, nNeg float64
+	for start := 0; start < len(s); {
+		var pos, neg float64 // in the run of samples tied at s[start].score
+		end := start
+		for ; end < len(s) && s[end].score == s[start].score; end++ {
+			if s[end].positive {
+				pos++
+			} else {
+				neg++
+			}
+		}
+		pairs += pos * (nNeg + neg/2)
+		nPos += pos
+		nNeg += neg
+		start = end
+	}
+	return pairs / (nPos * nNeg)
 }

@@ -54,16 +54,19 @@ func MAE(yTrue, yPred []float64) (float64, error) {
 
 // R2 returns the coefficient of determination, 1 - SS_res/SS_tot. When
 // yTrue is constant (SS_tot = 0) it is 1 for perfect predictions and 0
-// otherwise, as scikit-learn's r2_score (force_finite=True).
+// otherwise, as scikit-learn's r2_score (force_finite=True). The mean of
+// yTrue is taken relative to its first value, so a constant yTrue gives
+// SS_tot = 0 exactly; scikit-learn's plain mean can round away from a
+// constant such as 0.1 and return -1e31 where this returns 0.
 func R2(yTrue, yPred []float64) (float64, error) {
 	if err := checkValues(yTrue, yPred); err != nil {
 		return 0, err
 	}
-	var mean float64
+	var sum float64
 	for _, y := range yTrue {
-		mean += y
+		sum += y - yTrue[0]
 	}
-	mean /= float64(len(yTrue))
+	mean := yTrue[0] + sum/float64(len(yTrue))
 	var res, tot float64
 	for i, y := range yTrue {
 		res += (y - yPred[i]) * (y - yPred[i])
