@@ -1,0 +1,263 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/go-tune/tune"
+	"github.com/go-tune/tune/runner"
+)
+
+const usage = `tune runs and inspects hyperparameter studies.
+
+Usage:
+  tune run STUDY.yaml            run the study the file describes; run it again to resume
+  tune studies [--storage URL]   list the studies of a storage
+  tune trials NAME [--storage URL] [--format table|csv|json]
+  tune best NAME [--storage URL]
+  tune version
+
+The storage defaults to sqlite:///tune.db in the working directory.
+`
+
+// run runs the command line args and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "studies":
+		err = cmdStudies(ctx, args[1:], stdout)
+	case "trials":
+		err = cmdTrials(ctx, args[1:], stdout)
+	case "best":
+		err = cmdBest(ctx, args[1:], stdout)
+	case "version":
+		fmt.Fprintln(stdout, "tune", version())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "tune: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "tune %s: %v\n", args[0], err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "tune %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ error }
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	quiet := fs.Bool("quiet", false, "print only the result")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() != 1 {
+		return usageError{errors.New("want one study file")}
+	}
+	path := fs.Arg(0)
+	cfg, err := runner.LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	opts := runner.Options{Dir: filepath.Dir(path)}
+	if !*quiet {
+		opts.Log = stdout
+	}
+	study, err := runner.Run(ctx, cfg, opts)
+	if study != nil {
+		if best, berr := study.BestTrial(context.WithoutCancel(ctx)); berr == nil {
+			fmt.Fprintf(stdout, "best: trial %d, %v, %v\n", best.Number, best.Values, best.ParamValues())
+		}
+	}
+	if errors.Is(err, context.Canceled) {
+		return errors.New("interrupted; running it again resumes the study")
+	}
+	return err
+}
+
+func storageFlag(fs *flag.FlagSet) *string {
+	return fs.String("storage", "sqlite:///tune.db", "storage URL")
+}
+
+func cmdStudies(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("studies", flag.ContinueOnError)
+	url := storageFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	st, err := tune.OpenStorage(ctx, *url)
+	if err != nil {
+		return err
+	}
+	studies, err := st.Studies(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tDIRECTIONS\tTRIALS")
+	for _, s := range studies {
+		study, err := tune.LoadStudy(ctx, s.Name, tune.WithStorage(st))
+		if err != nil {
+			return err
+		}
+		trials, err := study.Trials(ctx)
+		if err != nil {
+			return err
+		}
+		var dirs []string
+		for _, d := range s.Directions {
+			dirs = append(dirs, strings.ToLower(d.String()))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\n", s.Name, strings.Join(dirs, ","), len(trials))
+	}
+	return tw.Flush()
+}
+
+func loadNamed(ctx context.Context, fs *flag.FlagSet, args []string) (*tune.Study, error) {
+	url := storageFlag(fs)
+	// The study name may come before or after the flags.
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError{err}
+	}
+	if name == "" && fs.NArg() == 1 {
+		name = fs.Arg(0)
+	}
+	if name == "" {
+		return nil, usageError{errors.New("want a study name")}
+	}
+	st, err := tune.OpenStorage(ctx, *url)
+	if err != nil {
+		return nil, err
+	}
+	return tune.LoadStudy(ctx, name, tune.WithStorage(st))
+}
+
+func cmdTrials(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("trials", flag.ContinueOnError)
+	format := fs.String("format", "table", "table, csv or json")
+	study, err := loadNamed(ctx, fs, args)
+	if err != nil {
+		return err
+	}
+	trials, err := study.Trials(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[string]bool{}
+	for _, t := range trials {
+		for k := range t.ParamValues() {
+			names[k] = true
+		}
+	}
+	params := make([]string, 0, len(names))
+	for k := range names {
+		params = append(params, k)
+	}
+	sort.Strings(params)
+	header := append([]string{"number", "state", "values"}, params...)
+	rows := make([][]string, 0, len(trials))
+	for _, t := range trials {
+		vals := make([]string, len(t.Values))
+		for i, v := range t.Values {
+			vals[i] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+		row := []string{strconv.Itoa(t.Number), strings.ToLower(t.State.String()), strings.Join(vals, " ")}
+		pv := t.ParamValues()
+		for _, p := range params {
+			if v, ok := pv[p]; ok {
+				row = append(row, fmt.Sprint(v))
+			} else {
+				row = append(row, "")
+			}
+		}
+		rows = append(rows, row)
+	}
+	switch *format {
+	case "table":
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.ToUpper(strings.Join(header, "\t")))
+		for _, r := range rows {
+			fmt.Fprintln(tw, strings.Join(r, "\t"))
+		}
+		return tw.Flush()
+	case "csv":
+		w := csv.NewWriter(stdout)
+		_ = w.Write(header)
+		_ = w.WriteAll(rows)
+		return w.Error()
+	case "json":
+		type jt struct {
+			Number int            `json:"number"`
+			State  string         `json:"state"`
+			Values []float64      `json:"values"`
+			Params map[string]any `json:"params"`
+		}
+		out := make([]jt, len(trials))
+		for i, t := range trials {
+			out[i] = jt{t.Number, strings.ToLower(t.State.String()), t.Values, t.ParamValues()}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	return usageError{fmt.Errorf("--format %q: want table, csv or json", *format)}
+}
+
+func cmdBest(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("best", flag.ContinueOnError)
+	study, err := loadNamed(ctx, fs, args)
+	if err != nil {
+		return err
+	}
+	best, err := study.BestTrial(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "trial %d: %v\n", best.Number, best.Values)
+	pv := best.ParamValues()
+	keys := make([]string, 0, len(pv))
+	for k := range pv {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(stdout, "  %s = %v\n", k, pv[k])
+	}
+	return nil
+}
