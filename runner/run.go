@@ -417,8 +417,8 @@ func (r *run) objective(ctx context.Context, t *tune.Trial) ([]float64, error) {
 
 // metrics collects a trial's metrics from its output lines.
 type metrics struct {
-	mu    sync.Mutex
-	names []string
+	mu     sync.Mutex
+	names  []string
 	last   map[string]float64
 	finals map[string]float64
 	step   int

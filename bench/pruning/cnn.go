@@ -15,6 +15,7 @@ import (
 	"github.com/go-tune/tune/learn/data"
 	"github.com/go-tune/tune/learn/nn"
 	"github.com/go-tune/tune/learn/optim"
+	"github.com/go-tune/tune/pruner"
 	"github.com/go-tune/tune/sampler/tpe"
 )
 
@@ -31,7 +32,12 @@ func cnn(ctx context.Context, w io.Writer, c config) error {
 	}
 	train = train.Subset(first(min(c.train, train.N())))
 	val := test.Subset(first(min(c.val, test.N())))
-	cnnArms := []arm{arms()[0], arms()[4], arms()[6]}
+	cnnArms := []arm{
+		arms()[0],
+		{"ASHA, Optuna's defaults (first rung auto, η = 4)", func(int) pruner.Pruner { return pruner.SuccessiveHalving{} }},
+		arms()[4],
+		{"Hyperband, Optuna's defaults (max auto, η = 3)", func(int) pruner.Pruner { return pruner.Hyperband{} }},
+	}
 	fmt.Fprintf(w, "\n## The seed CNN on MNIST: TPE, %d trials of %d epochs, %d training and %d validation images\n\n", c.cnnTrials, c.epochs, train.N(), val.N())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "pruner\tbest val accuracy\tdifference\tepochs\tof unpruned\tpruned trials\ttime")
@@ -60,7 +66,7 @@ func cnnStudy(ctx context.Context, c config, a arm, train, val *data.Dataset) (b
 		return 0, 0, 0, err
 	}
 	study, err := tune.CreateStudy(ctx, "cnn", tune.WithSeed(1), tune.WithSampler(smp),
-		tune.WithPruner(a.pruner(c.epochs)), tune.WithDirections(tune.Maximize))
+		tune.WithPruner(a.pruner(c.epochs+1)), tune.WithDirections(tune.Maximize)) // steps 1..epochs: Optuna's max resource is the last step + 1
 	if err != nil {
 		return 0, 0, 0, err
 	}
@@ -90,9 +96,12 @@ func cnnStudy(ctx context.Context, c config, a arm, train, val *data.Dataset) (b
 		if err != nil {
 			return 0, err
 		}
+		// The step is the resource spent, epochs completed (1, 2, ...), as
+		// Hyperband's papers count it, so that the first rung of
+		// MinResource 1 comes after one epoch, not two.
 		report := nn.CallbackFunc(func(epoch int, logs nn.Logs) error {
 			epochs++
-			if err := t.Report(epoch, logs.ValAccuracy); err != nil {
+			if err := t.Report(epoch+1, logs.ValAccuracy); err != nil {
 				return err
 			}
 			if prune, err := t.ShouldPrune(); err != nil || prune {
