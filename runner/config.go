@@ -65,6 +65,8 @@ type Config struct {
 	// GPUs gives each running trial its own CUDA_VISIBLE_DEVICES from
 	// this list; never shared by two running trials.
 	GPUs []string `yaml:"gpus"`
+
+	raw string // the file as read, stored with the study for workers
 }
 
 // Component is a sampler or pruner: a name and its settings, written
@@ -225,6 +227,7 @@ func ParseConfig(name string, b []byte) (*Config, error) {
 	if err := cfg.check(doc); err != nil {
 		return nil, withFile(err, name)
 	}
+	cfg.raw = string(b)
 	return &cfg, nil
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-tune/tune"
 	"github.com/go-tune/tune/core"
+	"github.com/go-tune/tune/storage"
 )
 
 // Options are a run's settings that do not belong to the study file.
@@ -32,7 +33,16 @@ type Options struct {
 	// Grace is how long a program has to exit after SIGTERM before
 	// SIGKILL; 0 means 5s.
 	Grace time.Duration
+	// Storage, if set, is used instead of opening cfg.Storage.
+	Storage storage.Storage
+	// Force runs the file against an existing study whose space or
+	// directions differ from the file's (the file is stored anew).
+	Force bool
 }
+
+// StudyFileAttr is the study system attribute that holds the study file
+// the study was created from, so that `tune worker` can join it.
+const StudyFileAttr = "tune:study_file"
 
 // ErrTooManyFailures is returned by Run when MaxFailures trials in a row
 // failed.
@@ -66,13 +76,15 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 	if err != nil {
 		return nil, err
 	}
-	url := cfg.Storage
-	if url == "" {
-		url = "sqlite:///" + filepath.Join(opts.Dir, "tune.db")
-	}
-	st, err := tune.OpenStorage(ctx, url)
-	if err != nil {
-		return nil, err
+	st := opts.Storage
+	if st == nil {
+		url := cfg.Storage
+		if url == "" {
+			url = "sqlite:///" + filepath.Join(opts.Dir, "tune.db")
+		}
+		if st, err = tune.OpenStorage(ctx, url); err != nil {
+			return nil, err
+		}
 	}
 	var dirs []tune.Direction
 	for _, d := range cfg.directionList() {
@@ -89,6 +101,9 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 	}
 	study, err := tune.CreateStudy(ctx, cfg.Study, topts...)
 	if err != nil {
+		return nil, err
+	}
+	if err := storeFile(ctx, st, study, cfg, opts.Force); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(opts.LogDir, 0o755); err != nil {
@@ -122,6 +137,15 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 		stopped bool
 	)
 	callback := func(s *tune.Study, t tune.FrozenTrial) {
+		// Other processes (tune worker) share the budget: stop once the
+		// study has its trials, counting those running elsewhere, as
+		// Optuna's MaxTrialsCallback does (each process may finish the
+		// trials it has already started).
+		if cfg.Trials > 0 {
+			if all, err := s.Trials(ctx, tune.Complete, tune.Pruned, tune.Fail, tune.Running); err == nil && len(all) >= cfg.Trials {
+				s.Stop()
+			}
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		if opts.Log != nil {
@@ -152,6 +176,85 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 		return study, ctx.Err()
 	}
 	return study, nil
+}
+
+// storeFile records the study file with the study, or checks that the
+// one recorded describes the same space and directions.
+func storeFile(ctx context.Context, st storage.Storage, study *tune.Study, cfg *Config, force bool) error {
+	attrs, err := study.SystemAttrs(ctx)
+	if err != nil {
+		return err
+	}
+	if old, ok := attrs[StudyFileAttr].(string); ok && !force {
+		prev, err := ParseConfig("the stored study file", []byte(old))
+		if err == nil {
+			if diff := differences(prev, cfg); diff != "" {
+				return fmt.Errorf("runner: study %q exists with a different %s; use another study name, or --force", cfg.Study, diff)
+			}
+			return nil
+		}
+	}
+	info, err := st.LoadStudy(ctx, cfg.Study)
+	if err != nil {
+		return err
+	}
+	return st.SetStudySystemAttr(ctx, info.ID, StudyFileAttr, cfg.raw)
+}
+
+// differences names what differs between two study files' directions and
+// spaces, or returns "".
+func differences(a, b *Config) string {
+	if fmt.Sprint(a.directionList()) != fmt.Sprint(b.directionList()) {
+		return fmt.Sprintf("direction: %v there, %v here", a.directionList(), b.directionList())
+	}
+	if len(a.Space) != len(b.Space) {
+		return fmt.Sprintf("space: %d parameters there, %d here", len(a.Space), len(b.Space))
+	}
+	for i := range a.Space {
+		p, q := a.Space[i], b.Space[i]
+		if p.Name != q.Name || p.describe() != q.describe() {
+			return fmt.Sprintf("space: parameter %d is %s %s there, %s %s here", i+1, p.Name, p.describe(), q.Name, q.describe())
+		}
+	}
+	return ""
+}
+
+func (p Param) describe() string {
+	switch p.Type {
+	case "categorical":
+		return fmt.Sprintf("categorical %v", p.Choices)
+	case "":
+		return "absent"
+	}
+	s := fmt.Sprintf("%s [%v, %v]", p.Type, *p.Low, *p.High)
+	if p.Log {
+		s += " log"
+	}
+	if p.Step > 0 {
+		s += fmt.Sprintf(" step %v", p.Step)
+	}
+	if len(p.When) > 0 {
+		s += fmt.Sprintf(" when %v", p.When)
+	}
+	return s
+}
+
+// LoadStoredConfig returns the study file stored with study name, for a
+// worker that joins it.
+func LoadStoredConfig(ctx context.Context, st storage.Storage, name string) (*Config, error) {
+	study, err := tune.LoadStudy(ctx, name, tune.WithStorage(st))
+	if err != nil {
+		return nil, err
+	}
+	attrs, err := study.SystemAttrs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := attrs[StudyFileAttr].(string)
+	if !ok {
+		return nil, fmt.Errorf("runner: study %q has no study file; it was not made by tune run", name)
+	}
+	return ParseConfig("study "+name, []byte(raw))
 }
 
 func describe(t tune.FrozenTrial) string {

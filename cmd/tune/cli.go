@@ -22,7 +22,9 @@ import (
 const usage = `tune runs and inspects hyperparameter studies.
 
 Usage:
-  tune run STUDY.yaml            run the study the file describes; run it again to resume
+  tune run STUDY.yaml [--force]  run the study the file describes; run it again to resume
+  tune worker --study NAME [--storage URL] [--parallel N]
+                                 join a study made by tune run, from any machine
   tune studies [--storage URL]   list the studies of a storage
   tune trials NAME [--storage URL] [--format table|csv|json]
   tune best NAME [--storage URL]
@@ -41,6 +43,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "worker":
+		err = cmdWorker(ctx, args[1:], stdout, stderr)
 	case "studies":
 		err = cmdStudies(ctx, args[1:], stdout)
 	case "trials":
@@ -80,6 +84,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	quiet := fs.Bool("quiet", false, "print only the result")
+	force := fs.Bool("force", false, "run against an existing study whose space or directions differ")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -91,7 +96,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	opts := runner.Options{Dir: filepath.Dir(path)}
+	opts := runner.Options{Dir: filepath.Dir(path), Force: *force}
 	if !*quiet {
 		opts.Log = stdout
 	}
@@ -103,6 +108,36 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if errors.Is(err, context.Canceled) {
 		return errors.New("interrupted; running it again resumes the study")
+	}
+	return err
+}
+
+func cmdWorker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := storageFlag(fs)
+	name := fs.String("study", "", "the study to join")
+	parallel := fs.Int("parallel", 0, "trials at once (0: the study file's)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if *name == "" {
+		return usageError{errors.New("--study is required")}
+	}
+	st, err := tune.OpenStorage(ctx, *url)
+	if err != nil {
+		return err
+	}
+	cfg, err := runner.LoadStoredConfig(ctx, st, *name)
+	if err != nil {
+		return err
+	}
+	if *parallel > 0 {
+		cfg.Parallel = *parallel
+	}
+	_, err = runner.Run(ctx, cfg, runner.Options{Dir: ".", Storage: st, Log: stdout})
+	if errors.Is(err, context.Canceled) {
+		return errors.New("interrupted")
 	}
 	return err
 }

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// slowScript reports 3 steps of a loss, pausing between them.
+const slowScript = `#!/bin/sh
+for s in 0 1 2; do
+	echo "step=$s loss=$TUNE_PARAM_X"
+	sleep 0.2
+done
+`
+
+func setupSlow(t *testing.T, trials int) (bin, dir string) {
+	t.Helper()
+	bin = buildTune(t)
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "train.sh"), []byte(slowScript), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	study := "study: slow\nmetric: loss\npruner: none\ntrials: " + itoa(trials) + "\nspace:\n  x: {type: float, low: 0, high: 1}\ncommand: [./train.sh]\n"
+	if err := os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(study), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return bin, dir
+}
+
+func trialStates(t *testing.T, bin, dir string) map[string]int {
+	t.Helper()
+	cmd := exec.Command(bin, "trials", "slow", "--format", "json")
+	cmd.Dir = dir
+	js, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tune trials: %v", err)
+	}
+	var trials []struct{ State string }
+	if err := json.Unmarshal(js, &trials); err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, tr := range trials {
+		n[tr.State]++
+	}
+	return n
+}
+
+// TestWorkerJoins: tune run and a tune worker in another process share
+// one SQLite study and finish its trials between them.
+func TestWorkerJoins(t *testing.T) {
+	bin, dir := setupSlow(t, 12)
+	run := exec.Command(bin, "run", "study.yaml")
+	run.Dir = dir
+	var runOut bytes.Buffer
+	run.Stdout, run.Stderr = &runOut, &runOut
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The worker joins once the study exists.
+	var workerOut []byte
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		w := exec.Command(bin, "worker", "--study", "slow")
+		w.Dir = dir
+		out, err := w.CombinedOutput()
+		if err == nil {
+			workerOut = out
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker never joined: %v\n%s", err, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := run.Wait(); err != nil {
+		t.Fatalf("tune run: %v\n%s", err, runOut.String())
+	}
+	ran, joined := strings.Count(runOut.String(), "trial "), strings.Count(string(workerOut), "trial ")
+	// Each process may finish the trial it had started when the study
+	// reached its 12: one more at most with one trial at a time each.
+	if states := trialStates(t, bin, dir); states["complete"] < 12 || states["complete"] > 13 || len(states) != 1 {
+		t.Errorf("states %v, want 12 (or 13) complete", states)
+	}
+	if joined == 0 {
+		t.Errorf("the worker ran no trial (tune run ran %d):\n%s", ran, workerOut)
+	}
+}
+
+// TestInterruptAndResume: SIGINT stops tune run, which marks its running
+// trial Fail("interrupted") and exits non-zero; running it again
+// finishes the study.
+func TestInterruptAndResume(t *testing.T) {
+	bin, dir := setupSlow(t, 6)
+	run := exec.Command(bin, "run", "study.yaml")
+	run.Dir = dir
+	var out bytes.Buffer
+	run.Stdout, run.Stderr = &out, &out
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond) // two trials done, the third running
+	if err := run.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := run.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() == 0 || !strings.Contains(out.String(), "interrupted") {
+		t.Fatalf("after SIGINT: %v\n%s", err, out.String())
+	}
+	states := trialStates(t, bin, dir)
+	if states["fail"] != 1 || states["complete"] == 0 || states["complete"] >= 6 {
+		t.Fatalf("states after the interrupt %v, want some complete and the running one failed", states)
+	}
+	again := exec.Command(bin, "run", "study.yaml")
+	again.Dir = dir
+	if out, err := again.CombinedOutput(); err != nil {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	states = trialStates(t, bin, dir)
+	if states["complete"]+states["fail"] != 6 {
+		t.Errorf("after resuming: %v, want 6 trials in all", states)
+	}
+}
+
+func TestChangedSpaceIsRefused(t *testing.T) {
+	bin, dir := setupSlow(t, 1)
+	run := exec.Command(bin, "run", "study.yaml")
+	run.Dir = dir
+	if out, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	changed := "study: slow\nmetric: loss\ntrials: 2\nspace:\n  x: {type: float, low: 0, high: 5}\ncommand: [./train.sh]\n"
+	if err := os.WriteFile(filepath.Join(dir, "changed.yaml"), []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run = exec.Command(bin, "run", "changed.yaml")
+	run.Dir = dir
+	out, err := run.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "parameter 1 is x float [0, 1] there, x float [0, 5] here; use another study name, or --force") {
+		t.Errorf("a changed space: %v\n%s", err, out)
+	}
+	run = exec.Command(bin, "run", "--force", "changed.yaml")
+	run.Dir = dir
+	if out, err := run.CombinedOutput(); err != nil {
+		t.Errorf("--force: %v\n%s", err, out)
+	}
+}
