@@ -62,6 +62,9 @@ type Config struct {
 	// MetricsFrom says where the program's metrics appear: "stdout" (the
 	// default), "stderr", or "file:PATH" (a file the program writes).
 	MetricsFrom string `yaml:"metrics_from"`
+	// Model is a built-in objective (a model of learn/ cross-validated on
+	// a dataset) instead of a Command.
+	Model *Model `yaml:"model"`
 	// GPUs gives each running trial its own CUDA_VISIBLE_DEVICES from
 	// this list; never shared by two running trials.
 	GPUs []string `yaml:"gpus"`
@@ -278,6 +281,9 @@ func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
 			slices.Sort(names)
 			return &Error{Line: k.Line, Col: k.Column, Key: key, Msg: "unknown key; the keys are " + strings.Join(names, ", ")}
 		}
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
 		if ft.Kind() == reflect.Struct && ft != reflect.TypeFor[Duration]() {
 			if err := checkKeys(n.Content[i+1], ft, key); err != nil {
 				return err
@@ -317,8 +323,24 @@ func (c *Config) check(doc *yaml.Node) error {
 		return bad("max_failures", "%d, must be >= 1 (0: 5)", c.MaxFailures)
 	case len(c.Space) == 0:
 		return bad("space", "the search space is empty")
-	case len(c.Command) == 0:
-		return bad("command", "a command is required (an argv: [python3, train.py, \"--lr={{.lr}}\"])")
+	case len(c.Command) == 0 && c.Model == nil:
+		return bad("command", "a command (an argv: [python3, train.py, \"--lr={{.lr}}\"]) or a model is required")
+	case len(c.Command) > 0 && c.Model != nil:
+		return bad("model", "give a command or a model, not both")
+	}
+	if c.Model != nil {
+		if err := c.Model.check(); err != nil {
+			return bad("model", "%v", err)
+		}
+		if c.Direction == "" && len(c.Directions) == 0 {
+			c.Direction = "maximize" // a score: greater is better
+		}
+		if c.Metric == "" {
+			c.Metric = c.Model.Scoring
+		}
+		if len(c.directionList()) != 1 || c.directionList()[0] != "maximize" {
+			return bad("direction", "a model's score is maximized")
+		}
 	}
 	for _, d := range c.directionList() {
 		if d != "minimize" && d != "maximize" {

@@ -56,7 +56,7 @@ func TestConfigErrors(t *testing.T) {
 		{"not a mapping", "- a\n- b\n", "study.yaml:1:1: a study file is a mapping"},
 		{"no study", "space: {x: {type: int, low: 0, high: 1}}\ncommand: [a]\n", "study: a study name is required"},
 		{"empty space", "study: x\ncommand: [a]\n", "space: the search space is empty"},
-		{"no command", "study: x\nspace: {x: {type: int, low: 0, high: 1}}\n", "command: a command is required"},
+		{"no command", "study: x\nspace: {x: {type: int, low: 0, high: 1}}\n", "command: a command (an argv"},
 		{"low above high", "study: x\nspace:\n  lr: {type: float, low: 2, high: 1}\ncommand: [a]\n", "study.yaml:3:3: space.lr: low 2 is above high 1"},
 		{"log of zero", "study: x\nspace:\n  lr: {type: float, low: 0, high: 1, log: true}\ncommand: [a]\n", "space.lr: a log scale needs low > 0"},
 		{"step", "study: x\nspace:\n  n: {type: float, low: 0, high: 1, step: 0.3}\ncommand: [a]\n", "space.n: step 0.3 does not divide"},

@@ -61,12 +61,23 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 	if opts.LogDir == "" {
 		opts.LogDir = filepath.Join(opts.Dir, "tune-logs", cfg.Study)
 	}
-	argv, err := compileCommand(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkProgram(cfg, opts.Dir); err != nil {
-		return nil, err
+	r := &run{cfg: cfg, opts: opts}
+	objective := r.objective
+	if cfg.Model != nil {
+		obj, err := modelObjective(cfg, opts.Dir)
+		if err != nil {
+			return nil, err
+		}
+		objective = obj
+	} else {
+		argv, err := compileCommand(cfg)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkProgram(cfg, opts.Dir); err != nil {
+			return nil, err
+		}
+		r.argv = argv
 	}
 	smp, err := NewSampler(cfg.Sampler)
 	if err != nil {
@@ -119,7 +130,6 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 			return study, nil
 		}
 	}
-	r := &run{cfg: cfg, opts: opts, argv: argv}
 	if len(cfg.GPUs) > 0 {
 		r.slots = make(chan string, len(cfg.GPUs))
 		for _, g := range cfg.GPUs {
@@ -163,7 +173,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 		}
 	}
 	parallel := max(cfg.Parallel, 1)
-	err = study.OptimizeMulti(ctx, r.objective, tune.OptimizeOptions{
+	err = study.OptimizeMulti(ctx, objective, tune.OptimizeOptions{
 		Trials: left, Workers: parallel, Timeout: time.Duration(cfg.Timeout), Callbacks: []tune.Callback{callback},
 	})
 	if err != nil {
