@@ -28,6 +28,8 @@ Usage:
   tune studies [--storage URL]   list the studies of a storage
   tune trials NAME [--storage URL] [--format table|csv|json]
   tune best NAME [--storage URL]
+  tune enqueue NAME key=value ... [--storage URL]   the next trial takes these parameters
+  tune delete NAME [--storage URL]
   tune version
 
 The storage defaults to sqlite:///tune.db in the working directory.
@@ -51,6 +53,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdTrials(ctx, args[1:], stdout)
 	case "best":
 		err = cmdBest(ctx, args[1:], stdout)
+	case "enqueue":
+		err = cmdEnqueue(ctx, args[1:], stdout)
+	case "delete":
+		err = cmdDelete(ctx, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, "tune", version())
 	case "help", "-h", "--help":
@@ -295,4 +301,86 @@ func cmdBest(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  %s = %v\n", k, pv[k])
 	}
 	return nil
+}
+
+func cmdDelete(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("delete", flag.ContinueOnError)
+	url := storageFlag(fs)
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if name == "" && fs.NArg() == 1 {
+		name = fs.Arg(0)
+	}
+	if name == "" {
+		return usageError{errors.New("want a study name")}
+	}
+	st, err := tune.OpenStorage(ctx, *url)
+	if err != nil {
+		return err
+	}
+	if err := tune.DeleteStudy(ctx, st, name); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "deleted study %s\n", name)
+	return nil
+}
+
+// cmdEnqueue adds a trial with fixed parameters: key=value pairs, values
+// read as numbers, booleans or null where they parse so, else strings.
+func cmdEnqueue(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("enqueue", flag.ContinueOnError)
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	var pairs []string
+	var rest []string
+	for _, a := range args {
+		if strings.Contains(a, "=") && !strings.HasPrefix(a, "-") {
+			pairs = append(pairs, a)
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	study, err := loadNamed(ctx, fs, append([]string{name}, rest...))
+	if err != nil {
+		return err
+	}
+	if len(pairs) == 0 {
+		return usageError{errors.New("want key=value parameters")}
+	}
+	params := map[string]any{}
+	for _, p := range pairs {
+		k, v, _ := strings.Cut(p, "=")
+		params[k] = scalar(v)
+	}
+	n, err := study.Enqueue(ctx, params)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "enqueued trial %d\n", n)
+	return nil
+}
+
+func scalar(s string) any {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return f
+	}
+	switch s {
+	case "true":
+		return true
+	case "false":
+		return false
+	case "null":
+		return nil
+	}
+	return s
 }

@@ -113,6 +113,28 @@ command: [./train.sh, "--x={{.x}}"]
 	if out, err := cmd.Output(); err != nil || !strings.Contains(string(out), "e2e") || !strings.Contains(string(out), "20") {
 		t.Errorf("tune studies: %v\n%s", err, out)
 	}
+	// An enqueued point is the next trial's.
+	cmd = exec.Command(bin, "enqueue", "e2e", "x=2")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "enqueued trial 20") {
+		t.Fatalf("tune enqueue: %v\n%s", err, out)
+	}
+	os.WriteFile(filepath.Join(dir, "study.yaml"), []byte(strings.Replace(study, "trials: 20", "trials: 21", 1)), 0o644)
+	cmd = exec.Command(bin, "run", "--quiet", "study.yaml")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "best: trial 20, [0.2]") {
+		t.Errorf("the enqueued trial: %v\n%s", err, out)
+	}
+	cmd = exec.Command(bin, "delete", "e2e")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tune delete: %v\n%s", err, out)
+	}
+	cmd = exec.Command(bin, "best", "e2e")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "not found") {
+		t.Errorf("tune best after delete: %v\n%s", err, out)
+	}
 }
 
 func TestBadInput(t *testing.T) {
