@@ -1,0 +1,100 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, s := range files {
+		mode := os.FileMode(0o644)
+		if strings.HasSuffix(name, ".sh") {
+			mode = 0o755
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestPrunedProcessGroupIsKilled: a pruned trial's program, and the child
+// it started, are stopped at once, not left to run their 30 seconds.
+func TestPrunedProcessGroupIsKilled(t *testing.T) {
+	bin := buildTune(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"long.sh": `#!/bin/sh
+sleep 30 &
+echo "step=0 loss=100"
+echo "step=1 loss=100"
+wait
+`,
+		"study.yaml": `study: long
+metric: loss
+pruner: {name: threshold, config: {upper: 10}}
+trials: 2
+trial_timeout: 60
+space: {x: {type: float, low: 0, high: 1}}
+command: [./long.sh]
+`,
+	})
+	start := time.Now()
+	cmd := exec.Command(bin, "run", "study.yaml")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("two pruned trials took %v: the sleeping child was not killed", d)
+	}
+	if strings.Count(string(out), "pruned") != 2 {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+// TestTrialTimeoutAndMetricsFile: a program that exceeds trial_timeout
+// fails with the reason; metrics may come from a file the program writes.
+func TestTrialTimeoutAndMetricsFile(t *testing.T) {
+	bin := buildTune(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"file.sh": `#!/bin/sh
+echo '{"step": 0, "loss": 3}' > metrics.jsonl
+echo '{"final": true, "loss": 1.5}' >> metrics.jsonl
+`,
+		"slow.sh": "#!/bin/sh\nsleep 30\n",
+		"file.yaml": `study: file
+metric: loss
+trials: 1
+metrics_from: file:metrics.jsonl
+space: {x: {type: float, low: 0, high: 1}}
+command: [./file.sh]
+`,
+		"slow.yaml": `study: slow
+metric: loss
+trials: 1
+max_failures: 1
+trial_timeout: 1
+space: {x: {type: float, low: 0, high: 1}}
+command: [./slow.sh]
+`,
+	})
+	cmd := exec.Command(bin, "run", "file.yaml")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "best: trial 0, [1.5]") {
+		t.Errorf("metrics from a file: %v\n%s", err, out)
+	}
+	start := time.Now()
+	cmd = exec.Command(bin, "run", "slow.yaml")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "exceeded trial_timeout 1s") || time.Since(start) > 20*time.Second {
+		t.Errorf("a trial past its timeout (%v): %v\n%s", time.Since(start), err, out)
+	}
+}
