@@ -30,6 +30,8 @@ type Options struct {
 	LogDir string
 	// Log receives one line per finished trial; nil means none.
 	Log io.Writer
+	// Progress, if set (a terminal), shows a live status line instead.
+	Progress io.Writer
 	// Grace is how long a program has to exit after SIGTERM before
 	// SIGKILL; 0 means 5s.
 	Grace time.Duration
@@ -173,6 +175,14 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 		}
 	}
 	parallel := max(cfg.Parallel, 1)
+	if opts.Progress != nil {
+		done, _ := study.Trials(ctx, tune.Complete, tune.Pruned, tune.Fail)
+		p := &progress{w: opts.Progress, total: cfg.Trials, start: time.Now(), base: len(done)}
+		stop := make(chan struct{})
+		finished := make(chan struct{})
+		go func() { p.run(ctx, study, stop); close(finished) }()
+		defer func() { close(stop); <-finished }()
+	}
 	err = study.OptimizeMulti(ctx, objective, tune.OptimizeOptions{
 		Trials: left, Workers: parallel, Timeout: time.Duration(cfg.Timeout), Callbacks: []tune.Callback{callback},
 	})

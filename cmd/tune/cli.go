@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
@@ -90,6 +91,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	quiet := fs.Bool("quiet", false, "print only the result")
+	verbose := fs.Bool("verbose", false, "print a line per trial, even on a terminal")
 	force := fs.Bool("force", false, "run against an existing study whose space or directions differ")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
@@ -103,8 +105,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	opts := runner.Options{Dir: filepath.Dir(path), Force: *force}
-	if !*quiet {
+	switch {
+	case *quiet:
+	case *verbose || !isTerminal(stdout):
 		opts.Log = stdout
+	default:
+		opts.Progress = stdout
 	}
 	study, err := runner.Run(ctx, cfg, opts)
 	if study != nil {
@@ -383,4 +389,15 @@ func scalar(s string) any {
 		return nil
 	}
 	return s
+}
+
+// isTerminal reports whether w is a terminal, where a live progress line
+// replaces the per-trial lines.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
