@@ -61,7 +61,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintln(stdout, "tune", version())
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		if len(args) > 1 && args[1] == "config" {
+			fmt.Fprint(stdout, configHelp)
+		} else {
+			fmt.Fprint(stdout, usage)
+		}
 	default:
 		fmt.Fprintf(stderr, "tune: unknown command %q\n\n%s", args[0], usage)
 		return 2
