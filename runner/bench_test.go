@@ -46,5 +46,5 @@ command: [`+echo+`, "loss={{.x}}"]
 	withTune := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(float64(plain.Microseconds())/1000/float64(b.N), "exec-ms/trial")
-	b.ReportMetric(float64((withTune - plain).Microseconds())/1000/float64(b.N), "overhead-ms/trial")
+	b.ReportMetric(float64((withTune-plain).Microseconds())/1000/float64(b.N), "overhead-ms/trial")
 }
