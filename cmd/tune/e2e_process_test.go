@@ -98,3 +98,32 @@ command: [./slow.sh]
 		t.Errorf("a trial past its timeout (%v): %v\n%s", time.Since(start), err, out)
 	}
 }
+
+// TestPythonExample tunes examples/python-sklearn's script with the
+// python3 on the PATH (with or without scikit-learn), with pruning.
+func TestPythonExample(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3 is not on the PATH")
+		}
+		t.Skip("python3 is not on the PATH")
+	}
+	bin := buildTune(t)
+	dir := t.TempDir()
+	for _, f := range []string{"train.py", "study.yaml"} {
+		raw, err := os.ReadFile(filepath.Join("../../examples/python-sklearn", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFiles(t, dir, map[string]string{f: string(raw)})
+	}
+	cmd := exec.Command(bin, "run", "study.yaml")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "best: trial") || !strings.Contains(string(out), " pruned ") || !strings.Contains(string(out), " complete ") {
+		t.Errorf("want complete and pruned trials and a best one:\n%s", out)
+	}
+}
