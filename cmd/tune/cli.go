@@ -31,6 +31,8 @@ Usage:
   tune best NAME [--storage URL]
   tune enqueue NAME key=value ... [--storage URL]   the next trial takes these parameters
   tune delete NAME [--storage URL]
+  tune export NAME [--storage URL] > study.json    a portable JSON dump
+  tune import FILE.json [--name NAME] [--storage URL]
   tune version
 
 The storage defaults to sqlite:///tune.db in the working directory.
@@ -58,6 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdEnqueue(ctx, args[1:], stdout)
 	case "delete":
 		err = cmdDelete(ctx, args[1:], stdout)
+	case "export":
+		err = cmdExport(ctx, args[1:], stdout)
+	case "import":
+		err = cmdImport(ctx, args[1:], stdout)
 	case "version":
 		fmt.Fprintln(stdout, "tune", version())
 	case "help", "-h", "--help":
@@ -404,4 +410,61 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// nameAndFlags splits a leading positional argument from the flags.
+func nameAndFlags(fs *flag.FlagSet, args []string) (string, error) {
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", usageError{err}
+	}
+	if name == "" && fs.NArg() == 1 {
+		name = fs.Arg(0)
+	}
+	if name == "" {
+		return "", usageError{errors.New("want a name")}
+	}
+	return name, nil
+}
+
+func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	url := storageFlag(fs)
+	name, err := nameAndFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	st, err := tune.OpenStorage(ctx, *url)
+	if err != nil {
+		return err
+	}
+	return runner.Export(ctx, st, name, stdout)
+}
+
+func cmdImport(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	url := storageFlag(fs)
+	as := fs.String("name", "", "the study's name in the storage (default: the dump's)")
+	file, err := nameAndFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := tune.OpenStorage(ctx, *url)
+	if err != nil {
+		return err
+	}
+	n, err := runner.Import(ctx, st, f, *as)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d trials\n", n)
+	return nil
 }

@@ -125,6 +125,26 @@ command: [./train.sh, "--x={{.x}}"]
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "best: trial 20, [0.2]") {
 		t.Errorf("the enqueued trial: %v\n%s", err, out)
 	}
+	// Export, then import into another storage under another name.
+	cmd = exec.Command(bin, "export", "e2e")
+	cmd.Dir = dir
+	dump, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tune export: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "e2e.json"), dump, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command(bin, "import", "e2e.json", "--name", "copy", "--storage", "sqlite:///"+filepath.Join(dir, "other.db"))
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "imported 21 trials") {
+		t.Fatalf("tune import: %v\n%s", err, out)
+	}
+	cmd = exec.Command(bin, "best", "copy", "--storage", "sqlite:///"+filepath.Join(dir, "other.db"))
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "trial 20: [0.2]") {
+		t.Errorf("the imported study's best: %v\n%s", err, out)
+	}
 	cmd = exec.Command(bin, "delete", "e2e")
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -6,7 +6,8 @@
 //	tune studies [--storage URL]  list the studies
 //	tune trials NAME [--format table|csv|json]
 //	tune best NAME                the best trial
-//	tune version
+//	tune worker --study NAME      join a study from another terminal or machine
+//	tune enqueue, delete, export, import, version, help config
 package main
 
 import (
