@@ -14,12 +14,17 @@ import (
 // Model is a built-in objective: a model of learn/ cross-validated on a
 // dataset, so that tuning needs no program at all.
 type Model struct {
-	// Name is the model: "forest" (a random forest classifier) or
-	// "forest_regressor".
+	// Name is the model: "forest" (a random forest classifier),
+	// "forest_regressor", or "cnn" (the seed CNN on MNIST).
 	Name string `yaml:"name"`
 	// Data is "iris", "digits" or the path of a CSV file with a header
-	// (relative to the study file).
+	// (relative to the study file); for cnn, "mnist" (the GoMNIST module)
+	// or a directory of MNIST's IDX files.
 	Data string `yaml:"data"`
+	// Train and Val limit a cnn's training images (0: all 60,000) and
+	// validation images (the first of the test set; 0: 10,000).
+	Train int `yaml:"train"`
+	Val   int `yaml:"val"`
 	// Label names the CSV's label column; "" means the last.
 	Label string `yaml:"label"`
 	// CV is the number of folds; 0 means 5.
@@ -34,8 +39,15 @@ type Model struct {
 func (m *Model) check() error {
 	switch m.Name {
 	case "forest", "forest_regressor":
+	case "cnn":
+		if m.Scoring != "" && m.Scoring != "accuracy" {
+			return fmt.Errorf("the cnn reports its validation accuracy, not %s", m.Scoring)
+		}
+		if m.Train < 0 || m.Val < 0 {
+			return fmt.Errorf("train and val must be >= 0")
+		}
 	default:
-		return fmt.Errorf("name %q: want forest or forest_regressor", m.Name)
+		return fmt.Errorf("name %q: want forest, forest_regressor or cnn", m.Name)
 	}
 	if m.Data == "" {
 		return fmt.Errorf("data is required: iris, digits or a CSV file")
@@ -77,6 +89,9 @@ func (m *Model) dataset(dir string) (*data.Dataset, error) {
 // stop it.
 func modelObjective(cfg *Config, dir string) (func(context.Context, *tune.Trial) ([]float64, error), error) {
 	m := cfg.Model
+	if m.Name == "cnn" {
+		return cnnObjective(cfg, dir)
+	}
 	ds, err := m.dataset(dir)
 	if err != nil {
 		return nil, err

@@ -127,3 +127,37 @@ func TestPythonExample(t *testing.T) {
 		t.Errorf("want complete and pruned trials and a best one:\n%s", out)
 	}
 }
+
+// TestCNNModel runs the built-in CNN on a few MNIST images for two trials.
+func TestCNNModel(t *testing.T) {
+	bin := buildTune(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"cnn.yaml": `study: cnn
+metric: accuracy
+pruner: none
+trials: 2
+seed: 1
+model: {name: cnn, data: mnist, train: 600, val: 200}
+space:
+  epochs: {type: int, low: 2, high: 2}
+  lr: {type: float, low: 0.01, high: 0.1, log: true}
+  optimizer: {type: categorical, choices: [sgd, adam]}
+  units: {type: int, low: 16, high: 32}
+  activation: {type: categorical, choices: [relu, tanh]}
+`})
+	cmd := exec.Command(bin, "run", "cnn.yaml")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if strings.Count(string(out), " complete ") != 2 || !strings.Contains(string(out), "best: trial") {
+		t.Errorf("output:\n%s", out)
+	}
+	writeFiles(t, dir, map[string]string{"bad.yaml": "study: bad\nmodel: {name: cnn, data: mnist}\nspace: {depth: {type: int, low: 1, high: 2}}\n"})
+	cmd = exec.Command(bin, "run", "bad.yaml")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), `model cnn has no parameter "depth"`) {
+		t.Errorf("an unknown cnn parameter: %v\n%s", err, out)
+	}
+}

@@ -29,8 +29,13 @@ const configHelp = `A study file (YAML or JSON) describes a study for tune run:
   metrics_from: stdout        stdout, stderr or file:PATH (read when the program exits)
   gpus: [0, 1]                each running trial gets one as CUDA_VISIBLE_DEVICES
   model:                      a built-in model instead of a command:
-    name: forest              forest (classifier) or forest_regressor
-    data: iris                iris, digits or a CSV file with a header
+    name: forest              forest (classifier), forest_regressor, or cnn (the seed CNN; its space
+                              may name epochs, lr, momentum, weight_decay, batch_size, units,
+                              optimizer: sgd|adam, activation: relu|tanh|gelu|...; it reports each
+                              epoch's validation accuracy)
+    data: iris                iris, digits or a CSV file with a header; for cnn, mnist or an MNIST directory
+    train: 10000              cnn: training images (0: all 60,000)
+    val: 5000                 cnn: validation images, the first of the test set (0: 10,000)
     label: species            the CSV's label column (default: the last)
     cv: 5                     folds
     scoring: accuracy         a scikit-learn scorer name (accuracy, f1_macro, neg_log_loss, r2, ...)
