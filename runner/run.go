@@ -19,6 +19,7 @@ import (
 	"github.com/go-tune/tune"
 	"github.com/go-tune/tune/core"
 	"github.com/go-tune/tune/storage"
+	"github.com/go-tune/tune/storage/rdb"
 )
 
 // Options are a run's settings that do not belong to the study file.
@@ -37,9 +38,27 @@ type Options struct {
 	Grace time.Duration
 	// Storage, if set, is used instead of opening cfg.Storage.
 	Storage storage.Storage
+	// Heartbeat is how often a running trial records that it is alive in
+	// a database storage; a trial silent for 4 intervals (its worker was
+	// killed) is failed by another worker. 0 means 10s.
+	Heartbeat time.Duration
 	// Force runs the file against an existing study whose space or
 	// directions differ from the file's (the file is stored anew).
 	Force bool
+}
+
+// openStorage opens url, with the heartbeat interval for databases.
+func openStorage(ctx context.Context, url string, heartbeat time.Duration) (storage.Storage, error) {
+	if heartbeat == 0 || url == "" || url == "memory" {
+		return tune.OpenStorage(ctx, url)
+	}
+	return rdb.OpenWith(ctx, url, rdb.Options{HeartbeatInterval: heartbeat})
+}
+
+// OpenStorage opens url as Run does, with the given heartbeat interval
+// (0: 10s) for databases.
+func OpenStorage(ctx context.Context, url string, heartbeat time.Duration) (storage.Storage, error) {
+	return openStorage(ctx, url, heartbeat)
 }
 
 // StudyFileAttr is the study system attribute that holds the study file
@@ -95,7 +114,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 		if url == "" {
 			url = "sqlite:///" + filepath.Join(opts.Dir, "tune.db")
 		}
-		if st, err = tune.OpenStorage(ctx, url); err != nil {
+		if st, err = openStorage(ctx, url, opts.Heartbeat); err != nil {
 			return nil, err
 		}
 	}

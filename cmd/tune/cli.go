@@ -103,6 +103,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	quiet := fs.Bool("quiet", false, "print only the result")
 	verbose := fs.Bool("verbose", false, "print a line per trial, even on a terminal")
 	force := fs.Bool("force", false, "run against an existing study whose space or directions differ")
+	heartbeat := fs.Duration("heartbeat", 0, "how often a running trial records that it is alive (0: 10s); one silent for 4 intervals is failed by another worker")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -114,7 +115,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	opts := runner.Options{Dir: filepath.Dir(path), Force: *force}
+	opts := runner.Options{Dir: filepath.Dir(path), Force: *force, Heartbeat: *heartbeat}
 	switch {
 	case *quiet:
 	case *verbose || !isTerminal(stdout):
@@ -140,13 +141,14 @@ func cmdWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	url := storageFlag(fs)
 	name := fs.String("study", "", "the study to join")
 	parallel := fs.Int("parallel", 0, "trials at once (0: the study file's)")
+	heartbeat := fs.Duration("heartbeat", 0, "how often a running trial records that it is alive (0: 10s)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
 	if *name == "" {
 		return usageError{errors.New("--study is required")}
 	}
-	st, err := tune.OpenStorage(ctx, *url)
+	st, err := runner.OpenStorage(ctx, *url, *heartbeat)
 	if err != nil {
 		return err
 	}

@@ -186,3 +186,57 @@ func TestIrisExample(t *testing.T) {
 		t.Errorf("%d trials reported:\n%s", states, out)
 	}
 }
+
+// TestKilledWorker: tune run and two tune workers share a study; one
+// worker is killed with SIGKILL in the middle of a trial. The others
+// finish the study, one of them fails the dead worker's trial once its
+// heartbeat is stale, and every trial ends in a final state: nothing is
+// lost.
+func TestKilledWorker(t *testing.T) {
+	bin, dir := setupSlow(t, 16)
+	start := func(args ...string) (*exec.Cmd, *bytes.Buffer) {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd, &out
+	}
+	hb := "--heartbeat=200ms"
+	run, runOut := start("run", hb, "study.yaml")
+	// Wait for the study, then start the workers.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		cmd := exec.Command(bin, "trials", "slow")
+		cmd.Dir = dir
+		if cmd.Run() == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the study never appeared")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	victim, _ := start("worker", hb, "--study", "slow")
+	other, otherOut := start("worker", hb, "--study", "slow")
+	time.Sleep(700 * time.Millisecond) // the victim is in its first trial
+	if err := victim.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = victim.Wait()
+	if err := run.Wait(); err != nil {
+		t.Fatalf("tune run: %v\n%s", err, runOut.String())
+	}
+	if err := other.Wait(); err != nil {
+		t.Fatalf("the other worker: %v\n%s", err, otherOut.String())
+	}
+	states := trialStates(t, bin, dir)
+	if states["running"] != 0 || states["waiting"] != 0 {
+		t.Errorf("trials left unfinished: %v", states)
+	}
+	if states["fail"] < 1 || states["complete"] < 15 {
+		t.Errorf("states %v: want the killed worker's trial failed and the rest complete", states)
+	}
+}
