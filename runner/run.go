@@ -367,6 +367,10 @@ type run struct {
 	slots chan string
 }
 
+// Suggest asks trial t for the parameters of space whose conditions hold
+// and returns them by name.
+func Suggest(t *tune.Trial, space Space) (map[string]any, error) { return suggest(t, space) }
+
 // suggest asks the trial for the parameters whose conditions hold.
 func suggest(t *tune.Trial, space Space) (map[string]any, error) {
 	params := map[string]any{}

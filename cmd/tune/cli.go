@@ -31,6 +31,8 @@ Usage:
   tune best NAME [--storage URL]
   tune enqueue NAME key=value ... [--storage URL]   the next trial takes these parameters
   tune delete NAME [--storage URL]
+  tune ask NAME [--storage URL]  start a trial; prints {"number": N, "params": {...}}
+  tune tell NAME N VALUE... | tell NAME N --pruned | tell NAME N --fail REASON
   tune export NAME [--storage URL] > study.json    a portable JSON dump
   tune import FILE.json [--name NAME] [--storage URL]
   tune version
@@ -60,6 +62,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdEnqueue(ctx, args[1:], stdout)
 	case "delete":
 		err = cmdDelete(ctx, args[1:], stdout)
+	case "ask":
+		err = cmdAsk(ctx, args[1:], stdout)
+	case "tell":
+		err = cmdTell(ctx, args[1:], stdout)
 	case "export":
 		err = cmdExport(ctx, args[1:], stdout)
 	case "import":

@@ -240,3 +240,60 @@ func TestKilledWorker(t *testing.T) {
 		t.Errorf("states %v: want the killed worker's trial failed and the rest complete", states)
 	}
 }
+
+// TestAskTell drives a study from the shell: ask, run something, tell.
+func TestAskTell(t *testing.T) {
+	bin, dir := setupSlow(t, 1)
+	tuneCmd := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := tuneCmd("run", "study.yaml"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for i := range 3 {
+		out, err := tuneCmd("ask", "slow")
+		if err != nil {
+			t.Fatalf("ask: %v\n%s", err, out)
+		}
+		var a struct {
+			Number int
+			Params map[string]float64
+		}
+		if err := json.Unmarshal([]byte(out), &a); err != nil {
+			t.Fatalf("%v: %q", err, out)
+		}
+		if x, ok := a.Params["x"]; !ok || x < 0 || x > 1 {
+			t.Fatalf("asked params %v", a.Params)
+		}
+		args := []string{"tell", "slow", itoa(a.Number), fmt.Sprint(a.Params["x"])}
+		if i == 2 {
+			args = []string{"tell", "slow", itoa(a.Number), "--pruned"}
+		}
+		if out, err := tuneCmd(args...); err != nil {
+			t.Fatalf("tell: %v\n%s", err, out)
+		}
+	}
+	if states := trialStates(t, bin, dir); states["complete"] != 3 || states["pruned"] != 1 {
+		t.Errorf("states %v, want 3 complete (1 from run, 2 told) and 1 pruned", states)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tell", "slow", "99", "1"}, "no running trial 99"},
+		{[]string{"tell", "slow", "x", "1"}, `trial number "x"`},
+	} {
+		if out, err := tuneCmd(c.args...); err == nil || !strings.Contains(out, c.want) {
+			t.Errorf("tune %v: %v\n%s", c.args, err, out)
+		}
+	}
+	out, _ := tuneCmd("ask", "slow")
+	var a struct{ Number int }
+	_ = json.Unmarshal([]byte(out), &a)
+	if out, err := tuneCmd("tell", "slow", itoa(a.Number), "1", "2"); err == nil || !strings.Contains(out, "2 values for a study of 1 objectives") {
+		t.Errorf("two values: %v\n%s", err, out)
+	}
+}
