@@ -68,6 +68,9 @@ type Config struct {
 	// GPUs gives each running trial its own CUDA_VISIBLE_DEVICES from
 	// this list; never shared by two running trials.
 	GPUs []string `yaml:"gpus"`
+	// Slots, instead of GPUs, gives each running trial the environment of
+	// one free slot: slots: [{CUDA_VISIBLE_DEVICES: "0,1"}, {...}].
+	Slots []map[string]string `yaml:"slots"`
 
 	raw string // the file as read, stored with the study for workers
 }
@@ -327,6 +330,8 @@ func (c *Config) check(doc *yaml.Node) error {
 		return bad("command", "a command (an argv: [python3, train.py, \"--lr={{.lr}}\"]) or a model is required")
 	case len(c.Command) > 0 && c.Model != nil:
 		return bad("model", "give a command or a model, not both")
+	case len(c.GPUs) > 0 && len(c.Slots) > 0:
+		return bad("slots", "give gpus or slots, not both")
 	}
 	if c.Model != nil {
 		if err := c.Model.check(); err != nil {

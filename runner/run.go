@@ -151,11 +151,18 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 			return study, nil
 		}
 	}
-	if len(cfg.GPUs) > 0 {
-		r.slots = make(chan string, len(cfg.GPUs))
+	if len(cfg.GPUs) > 0 || len(cfg.Slots) > 0 {
+		slots := cfg.Slots
 		for _, g := range cfg.GPUs {
-			r.slots <- g
+			slots = append(slots, map[string]string{"CUDA_VISIBLE_DEVICES": g})
 		}
+		r.slots = make(chan map[string]string, len(slots))
+		for _, s := range slots {
+			r.slots <- s
+		}
+		// A trial waits for a free slot, so more parallel trials than
+		// slots would only wait.
+		cfg.Parallel = min(max(cfg.Parallel, 1), len(slots))
 	}
 	maxFail := cfg.MaxFailures
 	if maxFail == 0 {
@@ -364,7 +371,7 @@ type run struct {
 	cfg   *Config
 	opts  Options
 	argv  []*template.Template
-	slots chan string
+	slots chan map[string]string
 }
 
 // Suggest asks trial t for the parameters of space whose conditions hold
@@ -470,9 +477,11 @@ func (r *run) objective(ctx context.Context, t *tune.Trial) ([]float64, error) {
 	}
 	cmd.Env = append(cmd.Env, "TUNE_TRIAL_NUMBER="+strconv.Itoa(t.Number()), "TUNE_STUDY="+r.cfg.Study)
 	if r.slots != nil {
-		gpu := <-r.slots
-		defer func() { r.slots <- gpu }()
-		cmd.Env = append(cmd.Env, "CUDA_VISIBLE_DEVICES="+gpu)
+		slot := <-r.slots
+		defer func() { r.slots <- slot }()
+		for _, k := range sortedKeys(slot) {
+			cmd.Env = append(cmd.Env, k+"="+slot[k])
+		}
 	}
 	logs := &tail{w: logFile}
 	stdout, err := cmd.StdoutPipe()

@@ -161,3 +161,42 @@ space:
 		t.Errorf("an unknown cnn parameter: %v\n%s", err, out)
 	}
 }
+
+// TestGPUsStderrAndTwoObjectives: with gpus: [0, 1] and parallel 4, no
+// two running trials share a device; metrics can come from stderr; two
+// metrics make a two-objective study.
+func TestGPUsStderrAndTwoObjectives(t *testing.T) {
+	bin := buildTune(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"gpu.sh": `#!/bin/sh
+dev="$CUDA_VISIBLE_DEVICES"
+if ! mkdir "lock-$dev" 2>/dev/null; then echo "device $dev is in use" >&2; exit 3; fi
+sleep 0.3
+rmdir "lock-$dev"
+echo "loss=$TUNE_PARAM_X size=$TUNE_PARAM_N" >&2
+`,
+		"study.yaml": `study: gpus
+metrics: [loss, size]
+directions: [minimize, maximize]
+metrics_from: stderr
+sampler: random
+trials: 8
+parallel: 4
+gpus: ["0", "1"]
+space:
+  x: {type: float, low: 0, high: 1}
+  n: {type: int, low: 1, high: 9}
+command: [./gpu.sh]
+`,
+	})
+	cmd := exec.Command(bin, "run", "study.yaml")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if n := strings.Count(string(out), " complete ["); n != 8 {
+		t.Errorf("%d complete trials, want 8 (a shared device fails a trial):\n%s", n, out)
+	}
+}

@@ -27,7 +27,8 @@ const configHelp = `A study file (YAML or JSON) describes a study for tune run:
   env: {KEY: value}           more environment; each parameter is also TUNE_PARAM_<NAME>,
                               with TUNE_TRIAL_NUMBER and TUNE_STUDY
   metrics_from: stdout        stdout, stderr or file:PATH (read when the program exits)
-  gpus: [0, 1]                each running trial gets one as CUDA_VISIBLE_DEVICES
+  gpus: [0, 1]                each running trial gets one as CUDA_VISIBLE_DEVICES, never shared
+  slots: [{A: "1"}, {A: "2"}] or each running trial gets one slot's environment
   model:                      a built-in model instead of a command:
     name: forest              forest (classifier), forest_regressor, or cnn (the seed CNN; its space
                               may name epochs, lr, momentum, weight_decay, batch_size, units,
