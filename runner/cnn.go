@@ -16,11 +16,12 @@ import (
 // cnnParams are the parameters a "cnn" model's space may name, with their
 // defaults.
 var cnnParams = map[string]any{
-	"lr": 0.01, "momentum": 0.9, "batch_size": 64, "units": 128, "epochs": 3,
+	"lr": 0.01, "momentum": 0.9, "batch_size": 64, "units": 128, "epochs": 3, "filters1": 32, "filters2": 64,
 	"optimizer": "sgd", "activation": "relu", "weight_decay": 0.0,
 }
 
-// cnnObjective trains the seed CNN (Conv-Pool-Conv-Pool-Dense-Dense) on
+// cnnObjective trains the seed CNN (Conv-Pool-Conv-Pool-Dense-Dense, the
+// layer widths filters1, filters2 and units) on
 // MNIST with the trial's hyperparameters and reports each epoch's
 // validation accuracy (step = epochs done), so that the pruner can stop
 // it; the trial's value is the last epoch's.
@@ -28,7 +29,7 @@ func cnnObjective(cfg *Config, dir string) (func(context.Context, *tune.Trial) (
 	m := cfg.Model
 	for _, p := range cfg.Space {
 		if _, ok := cnnParams[p.Name]; !ok {
-			return nil, fmt.Errorf("runner: model cnn has no parameter %q; it has epochs, lr, momentum, weight_decay, batch_size, units, optimizer (sgd, adam), activation (relu, tanh, gelu, ...)", p.Name)
+			return nil, fmt.Errorf("runner: model cnn has no parameter %q; it has epochs, lr, momentum, weight_decay, batch_size, filters1, filters2, units, optimizer (sgd, adam), activation (relu, tanh, gelu, ...)", p.Name)
 		}
 	}
 	mdir := m.Data
@@ -68,9 +69,9 @@ func cnnObjective(cfg *Config, dir string) (func(context.Context, *tune.Trial) (
 		}
 		units, batch, epochs := toInt(get("units")), toInt(get("batch_size")), toInt(get("epochs"))
 		model, err := nn.NewSequential(train.Shape,
-			&nn.Conv2D{Filters: 32, Kernel: 3, Activation: act},
+			&nn.Conv2D{Filters: toInt(get("filters1")), Kernel: 3, Activation: act},
 			&nn.MaxPool2D{},
-			&nn.Conv2D{Filters: 64, Kernel: 3, Activation: act},
+			&nn.Conv2D{Filters: toInt(get("filters2")), Kernel: 3, Activation: act},
 			&nn.MaxPool2D{},
 			&nn.Flatten{},
 			&nn.Dense{Units: units, Activation: act},

@@ -25,9 +25,13 @@ import (
 // Options are a run's settings that do not belong to the study file.
 type Options struct {
 	// Dir is the study file's directory: the default working directory
-	// of the command, and where "sqlite:///tune.db" and the logs go.
+	// of the command, and what relative data paths start from.
 	Dir string
-	// LogDir holds one log file per trial; "" means Dir/tune-logs/<study>.
+	// StateDir is where the default storage (tune.db) and the logs go:
+	// the working directory of `tune run`; "" means ".".
+	StateDir string
+	// LogDir holds one log file per trial; "" means
+	// StateDir/tune-logs/<study>.
 	LogDir string
 	// Log receives one line per finished trial; nil means none.
 	Log io.Writer
@@ -79,8 +83,11 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 	if opts.Grace == 0 {
 		opts.Grace = 5 * time.Second
 	}
+	if opts.StateDir == "" {
+		opts.StateDir = "."
+	}
 	if opts.LogDir == "" {
-		opts.LogDir = filepath.Join(opts.Dir, "tune-logs", cfg.Study)
+		opts.LogDir = filepath.Join(opts.StateDir, "tune-logs", cfg.Study)
 	}
 	r := &run{cfg: cfg, opts: opts}
 	objective := r.objective
@@ -112,7 +119,7 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 	if st == nil {
 		url := cfg.Storage
 		if url == "" {
-			url = "sqlite:///" + filepath.Join(opts.Dir, "tune.db")
+			url = "sqlite:///" + filepath.Join(opts.StateDir, "tune.db")
 		}
 		if st, err = openStorage(ctx, url, opts.Heartbeat); err != nil {
 			return nil, err
@@ -138,8 +145,10 @@ func Run(ctx context.Context, cfg *Config, opts Options) (*tune.Study, error) {
 	if err := storeFile(ctx, st, study, cfg, opts.Force); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(opts.LogDir, 0o755); err != nil {
-		return nil, err
+	if cfg.Model == nil {
+		if err := os.MkdirAll(opts.LogDir, 0o755); err != nil {
+			return nil, err
+		}
 	}
 	left := 0
 	if cfg.Trials > 0 {

@@ -5,7 +5,7 @@ package main
 const configHelp = `A study file (YAML or JSON) describes a study for tune run:
 
   study: NAME                 required; the study's name in the storage
-  storage: URL                default sqlite:///tune.db next to the file (postgresql://..., mysql://...)
+  storage: URL                default sqlite:///tune.db in the working directory (postgresql://..., mysql://...)
   direction: minimize         or maximize; directions: [minimize, maximize] for several objectives
   metric: loss                the value the program reports; metrics: [a, b] for several
   sampler: tpe                random, tpe, gp, cmaes, qmc, nsga2, auto; or {name: tpe, config: {startup_trials: 5}}
@@ -23,7 +23,7 @@ const configHelp = `A study file (YAML or JSON) describes a study for tune run:
     optimizer: {type: categorical, choices: [sgd, adam]}
     momentum: {type: float, low: 0, high: 0.99, when: {optimizer: sgd}}   exists only when optimizer is sgd
   command: [python3, train.py, "--lr={{.lr}}"]   the program; each element a Go template over the parameters
-  workdir: .                  the command's directory (relative to the study file)
+  workdir: .                  the command's directory (default: the study file's; relative to it)
   env: {KEY: value}           more environment; each parameter is also TUNE_PARAM_<NAME>,
                               with TUNE_TRIAL_NUMBER and TUNE_STUDY
   metrics_from: stdout        stdout, stderr or file:PATH (read when the program exits)
@@ -31,7 +31,8 @@ const configHelp = `A study file (YAML or JSON) describes a study for tune run:
   slots: [{A: "1"}, {A: "2"}] or each running trial gets one slot's environment
   model:                      a built-in model instead of a command:
     name: forest              forest (classifier), forest_regressor, or cnn (the seed CNN; its space
-                              may name epochs, lr, momentum, weight_decay, batch_size, units,
+                              may name epochs, lr, momentum, weight_decay, batch_size, filters1,
+                              filters2, units,
                               optimizer: sgd|adam, activation: relu|tanh|gelu|...; it reports each
                               epoch's validation accuracy)
     data: iris                iris, digits or a CSV file with a header; for cnn, mnist or an MNIST directory
