@@ -284,6 +284,23 @@ func splitmix64(x uint64) uint64 {
 	return x ^ x>>31
 }
 
+// TellNumber tells the study's Running trial of the given number, which
+// another process may have asked (Optuna's study.tell with a trial
+// number): as Tell, with the sampler's after-trial hook. It fails if the
+// study has no Running trial of that number.
+func (s *Study) TellNumber(ctx context.Context, number int, values []float64, err error) (FrozenTrial, error) {
+	trials, e := s.storage.Trials(ctx, s.info.ID, storage.TrialQuery{From: number})
+	if e != nil {
+		return FrozenTrial{}, fmt.Errorf("tune: tell trial %d: %w", number, storageErr(e))
+	}
+	for _, rec := range trials {
+		if rec.Number == number && rec.State == core.Running {
+			return s.Tell(ctx, &Trial{study: s, ctx: ctx, rec: rec}, values, err)
+		}
+	}
+	return FrozenTrial{}, fmt.Errorf("tune: study %s has no running trial %d", s.info.Name, number)
+}
+
 // Tell ends trial t with what its objective returned: values and err, as
 // Objective describes (err nil: Complete, or Fail for NaN, infinite or the
 // wrong number of values; ErrPruned: Pruned, with the last reported value;

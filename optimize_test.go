@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-tune/tune"
 	"github.com/go-tune/tune/pruner"
+	"github.com/go-tune/tune/storage/memory"
 )
 
 func TestOptimizeCountAndWorkers(t *testing.T) {
@@ -497,5 +498,32 @@ func TestConcurrentTrialUse(t *testing.T) {
 	rec, err := s.Tell(bg, tr, []float64{0}, nil)
 	if err != nil || len(rec.Intermediate) != 100 || len(rec.Params) != 4 {
 		t.Errorf("after concurrent use: %d steps, %d params, %v", len(rec.Intermediate), len(rec.Params), err)
+	}
+}
+
+func TestTellNumber(t *testing.T) {
+	st := memory.New()
+	a := mustStudy(t, "tellnumber", tune.WithStorage(st))
+	tr, err := a.Ask(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Float("x", 0, 1); err != nil {
+		t.Fatal(err)
+	}
+	// Another handle, as another process would have, tells it by number.
+	b, err := tune.LoadStudy(bg, "tellnumber", tune.WithStorage(st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ft, err := b.TellNumber(bg, tr.Number(), []float64{0.5}, nil)
+	if err != nil || ft.State != tune.Complete || ft.Values[0] != 0.5 {
+		t.Fatalf("TellNumber: %+v, %v", ft, err)
+	}
+	if _, err := b.TellNumber(bg, tr.Number(), []float64{0.5}, nil); err == nil || !strings.Contains(err.Error(), "no running trial 0") {
+		t.Errorf("telling a finished trial again: %v", err)
+	}
+	if _, err := b.TellNumber(bg, 7, nil, tune.ErrPruned); err == nil {
+		t.Error("told a trial that does not exist")
 	}
 }

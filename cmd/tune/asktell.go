@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/go-tune/tune"
-	"github.com/go-tune/tune/core"
 	"github.com/go-tune/tune/runner"
 	"github.com/go-tune/tune/storage/rdb"
 )
@@ -105,32 +104,25 @@ func cmdTell(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	study, err := tune.LoadStudy(ctx, name, tune.WithStorage(st))
-	if err != nil {
-		return err
-	}
-	trials, err := study.Trials(ctx, tune.Running)
-	if err != nil {
-		return err
-	}
-	var id int64
-	for _, t := range trials {
-		if t.Number == number {
-			id = t.ID
+	// The study's own sampler (from its study file, when it has one), so
+	// that samplers with an after-trial hook see the told trial.
+	opts := []tune.Option{tune.WithStorage(st)}
+	if cfg, err := runner.LoadStoredConfig(ctx, st, name); err == nil {
+		if smp, err := runner.NewSampler(cfg.Sampler); err == nil {
+			opts = append(opts, tune.WithSampler(smp))
 		}
 	}
-	if id == 0 {
-		return fmt.Errorf("study %s has no running trial %d", name, number)
+	study, err := tune.LoadStudy(ctx, name, opts...)
+	if err != nil {
+		return err
 	}
-	state, values := core.Complete, []float64(nil)
+	var values []float64
+	var outcome error
 	switch {
 	case *pruned:
-		state = core.Pruned
+		outcome = tune.ErrPruned
 	case *fail != "":
-		state = core.Fail
-		if err := st.SetTrialSystemAttr(ctx, id, tune.FailReasonAttr, *fail); err != nil {
-			return err
-		}
+		outcome = errors.New(*fail)
 	default:
 		if len(pos)-2 != len(info.Directions) {
 			return usageError{fmt.Errorf("%d values for a study of %d objectives", len(pos)-2, len(info.Directions))}
@@ -143,9 +135,11 @@ func cmdTell(ctx context.Context, args []string, stdout io.Writer) error {
 			values = append(values, v)
 		}
 	}
-	if err := st.FinishTrial(ctx, id, state, values); err != nil {
+	ft, err := study.TellNumber(ctx, number, values, outcome)
+	if err != nil {
 		return err
 	}
+	state := ft.State
 	fmt.Fprintf(stdout, "trial %d %s\n", number, state)
 	return nil
 }
