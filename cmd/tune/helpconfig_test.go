@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -21,5 +22,16 @@ func TestConfigHelpNamesEveryKey(t *testing.T) {
 				t.Errorf("tune help config does not mention %s.%s", typ.Name(), tag)
 			}
 		}
+	}
+}
+
+// TestREADMEShowsConfigHelp keeps the README's copy of the keys current.
+func TestREADMEShowsConfigHelp(t *testing.T) {
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), strings.TrimSpace(configHelp)) {
+		t.Error("README.md does not hold tune help config's text; copy it there")
 	}
 }
