@@ -358,6 +358,9 @@ func (c *Config) check(doc *yaml.Node) error {
 	if m := c.MetricsFrom; m != "" && m != "stdout" && m != "stderr" && !strings.HasPrefix(m, "file:") {
 		return bad("metrics_from", "%q: want stdout, stderr or file:PATH", m)
 	}
+	if m := c.MetricsFrom; strings.HasPrefix(m, "file:") && c.Parallel > 1 && !strings.Contains(m, "TUNE_TRIAL_NUMBER") {
+		return bad("metrics_from", "%q: with parallel trials each needs its own file: put $TUNE_TRIAL_NUMBER in its name", m)
+	}
 	names := map[string]*Param{}
 	for i := range c.Space {
 		p := &c.Space[i]

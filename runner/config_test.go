@@ -68,6 +68,7 @@ func TestConfigErrors(t *testing.T) {
 		{"direction", "study: x\ndirection: up\nspace: {x: {type: int, low: 0, high: 1}}\ncommand: [a]\n", `direction: "up": want minimize or maximize`},
 		{"metrics count", "study: x\ndirections: [minimize, maximize]\nmetric: loss\nspace: {x: {type: int, low: 0, high: 1}}\ncommand: [a]\n", "metrics: 1 metrics for 2 directions"},
 		{"metrics_from", "study: x\nmetrics_from: socket\nspace: {x: {type: int, low: 0, high: 1}}\ncommand: [a]\n", `metrics_from: "socket"`},
+		{"shared metrics file", "study: x\nparallel: 2\nmetrics_from: file:m.jsonl\nspace: {x: {type: int, low: 0, high: 1}}\ncommand: [a]\n", "put $TUNE_TRIAL_NUMBER in its name"},
 		{"negative trials", "study: x\ntrials: -1\nspace: {x: {type: int, low: 0, high: 1}}\ncommand: [a]\n", "study.yaml:2:9: trials: -1, must be >= 0"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -501,6 +502,22 @@ func (r *run) objective(ctx context.Context, t *tune.Trial) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
+	source := r.cfg.MetricsFrom
+	// A metrics file: $TUNE_TRIAL_NUMBER in its name is the trial's
+	// number; a file left by an earlier trial is removed first, so that
+	// its lines are not read as this trial's.
+	var metricsPath string
+	if p, ok := strings.CutPrefix(source, "file:"); ok {
+		metricsPath = filepath.Join(cmd.Dir, os.Expand(p, func(k string) string {
+			if k == "TUNE_TRIAL_NUMBER" {
+				return strconv.Itoa(t.Number())
+			}
+			return os.Getenv(k)
+		}))
+		if err := os.Remove(metricsPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("the metrics file: %w", err)
+		}
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", args[0], err)
 	}
@@ -520,7 +537,6 @@ func (r *run) objective(ctx context.Context, t *tune.Trial) ([]float64, error) {
 		})
 	}
 	var wg sync.WaitGroup
-	source := r.cfg.MetricsFrom
 	read := func(rd io.Reader, parse bool) {
 		defer wg.Done()
 		sc := bufio.NewScanner(rd)
@@ -542,6 +558,34 @@ func (r *run) objective(ctx context.Context, t *tune.Trial) ([]float64, error) {
 	go read(stdout, source == "" || source == "stdout")
 	go read(stderr, source == "stderr")
 	done := make(chan struct{})
+	var follow *follower
+	followed := make(chan struct{})
+	if metricsPath != "" {
+		follow = &follower{path: metricsPath}
+		go func() {
+			defer close(followed)
+			take := func(line string) {
+				if prune, err := m.take(t, line); err != nil {
+					terminate("bad metric line: " + err.Error())
+				} else if prune {
+					terminate("pruned")
+				}
+			}
+			tick := time.NewTicker(50 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-done:
+					follow.poll(take, true)
+					return
+				case <-tick.C:
+					follow.poll(take, false)
+				}
+			}
+		}()
+	} else {
+		close(followed)
+	}
 	go func() {
 		var timeout <-chan time.Time
 		if d := time.Duration(r.cfg.TrialTimeout); d > 0 {
@@ -560,13 +604,12 @@ func (r *run) objective(ctx context.Context, t *tune.Trial) ([]float64, error) {
 	wg.Wait()
 	waitErr := cmd.Wait()
 	close(done)
+	<-followed
 	whyMu.Lock()
 	reason := why
 	whyMu.Unlock()
-	if strings.HasPrefix(source, "file:") {
-		if err := m.readFile(t, filepath.Join(cmd.Dir, strings.TrimPrefix(source, "file:"))); err != nil {
-			return nil, err
-		}
+	if follow != nil && follow.err != nil {
+		return nil, fmt.Errorf("the metrics file: %w", follow.err)
 	}
 	switch {
 	case reason == "pruned":
@@ -624,20 +667,51 @@ func (m *metrics) take(t *tune.Trial, line string) (prune bool, err error) {
 	return t.ShouldPrune()
 }
 
-// readFile reads a metrics file after the program exits.
-func (m *metrics) readFile(t *tune.Trial, path string) error {
-	f, err := os.Open(path)
+// follower reads the lines a program appends to its metrics file while
+// it runs.
+type follower struct {
+	path    string
+	off     int64
+	partial []byte
+	err     error
+}
+
+// poll hands the complete lines added since the last poll to take; at the
+// end (last), a final line without a newline too. A file that does not
+// exist yet is no error until the end.
+func (f *follower) poll(take func(string), last bool) {
+	file, err := os.Open(f.path)
 	if err != nil {
-		return fmt.Errorf("the metrics file: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if _, err := m.take(t, sc.Text()); err != nil {
-			return err
+		if last && f.off == 0 {
+			f.err = err
 		}
+		return
 	}
-	return sc.Err()
+	defer file.Close()
+	if _, err := file.Seek(f.off, io.SeekStart); err != nil {
+		f.err = err
+		return
+	}
+	b, err := io.ReadAll(file)
+	if err != nil {
+		f.err = err
+		return
+	}
+	f.off += int64(len(b))
+	b = append(f.partial, b...)
+	for {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			break
+		}
+		take(strings.TrimRight(string(b[:i]), "\r"))
+		b = b[i+1:]
+	}
+	f.partial = append([]byte(nil), b...)
+	if last && len(f.partial) > 0 {
+		take(string(f.partial))
+		f.partial = nil
+	}
 }
 
 // final returns each metric's final value: its "final" record, else its

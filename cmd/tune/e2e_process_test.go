@@ -69,6 +69,21 @@ echo '{"step": 0, "loss": 3}' > metrics.jsonl
 echo '{"final": true, "loss": 1.5}' >> metrics.jsonl
 `,
 		"slow.sh": "#!/bin/sh\nsleep 30\n",
+		"follow.sh": `#!/bin/sh
+f="m-$TUNE_TRIAL_NUMBER.jsonl"
+echo '{"step": 0, "loss": 50}' >> "$f"
+sleep 30
+echo '{"step": 1, "loss": 1}' >> "$f"
+`,
+		"follow.yaml": `study: follow
+metric: loss
+trials: 2
+parallel: 2
+pruner: {name: threshold, config: {upper: 10}}
+metrics_from: file:m-$TUNE_TRIAL_NUMBER.jsonl
+space: {x: {type: float, low: 0, high: 1}}
+command: [./follow.sh]
+`,
 		"file.yaml": `study: file
 metric: loss
 trials: 1
@@ -90,7 +105,15 @@ command: [./slow.sh]
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "best: trial 0, [1.5]") {
 		t.Errorf("metrics from a file: %v\n%s", err, out)
 	}
+	// The file is followed as it grows: the first line prunes the trials
+	// long before their programs would end.
 	start := time.Now()
+	cmd = exec.Command(bin, "run", "follow.yaml")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil || strings.Count(string(out), " pruned ") != 2 || time.Since(start) > 20*time.Second {
+		t.Errorf("following a metrics file (%v): %v\n%s", time.Since(start), err, out)
+	}
+	start = time.Now()
 	cmd = exec.Command(bin, "run", "slow.yaml")
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()

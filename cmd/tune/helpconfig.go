@@ -26,7 +26,8 @@ const configHelp = `A study file (YAML or JSON) describes a study for tune run:
   workdir: .                  the command's directory (default: the study file's; relative to it)
   env: {KEY: value}           more environment; each parameter is also TUNE_PARAM_<NAME>,
                               with TUNE_TRIAL_NUMBER and TUNE_STUDY
-  metrics_from: stdout        stdout, stderr or file:PATH (read when the program exits)
+  metrics_from: stdout        stdout, stderr or file:PATH (followed as the program writes it;
+                              $TUNE_TRIAL_NUMBER in PATH is the trial's number)
   gpus: [0, 1]                each running trial gets one as CUDA_VISIBLE_DEVICES, never shared
   slots: [{A: "1"}, {A: "2"}] or each running trial gets one slot's environment
   model:                      a built-in model instead of a command:
